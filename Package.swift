@@ -1,0 +1,60 @@
+// swift-tools-version: 6.0
+import PackageDescription
+
+// Modules are layers; dependencies point down (see Docs/Concepts/Architecture.md and
+// Tests/FlowArchitectureTests, which checks this list against the imports).
+//
+//   Flow (umbrella) ─► FlowDSL ─► FlowPlanner ─► FlowGraph ─► FlowCore
+//                        │    └─► FlowRuntime ─► FlowGraph
+//                        ├─► FlowOperators ─► FlowCore
+//                        └─► FlowConnectors ─► FlowCore
+//   FlowCodec ─► FlowCore        FlowTesting ─► FlowDSL
+
+let strict: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("InternalImportsByDefault"),
+]
+
+let package = Package(
+    name: "Flow",
+    platforms: [.macOS(.v15)],
+    products: [
+        .library(name: "Flow", targets: ["Flow"]),
+        .library(name: "FlowTesting", targets: ["FlowTesting"]),
+        .library(name: "FlowCodec", targets: ["FlowCodec"]),
+    ],
+    targets: [
+        .target(name: "FlowCore", swiftSettings: strict),
+        .target(name: "FlowCodec", dependencies: ["FlowCore"], swiftSettings: strict),
+        .target(name: "FlowGraph", dependencies: ["FlowCore"], swiftSettings: strict),
+        .target(name: "FlowOperators", dependencies: ["FlowCore"], swiftSettings: strict),
+        .target(name: "FlowConnectors", dependencies: ["FlowCore"], swiftSettings: strict),
+        .target(name: "FlowPlanner", dependencies: ["FlowCore", "FlowGraph"], swiftSettings: strict),
+        .target(name: "FlowRuntime", dependencies: ["FlowCore", "FlowGraph"], swiftSettings: strict),
+        .target(
+            name: "FlowDSL",
+            dependencies: ["FlowCore", "FlowGraph", "FlowOperators", "FlowConnectors", "FlowPlanner", "FlowRuntime"],
+            swiftSettings: strict
+        ),
+        .target(name: "FlowTesting", dependencies: ["Flow"], swiftSettings: strict),
+        .target(
+            name: "Flow",
+            dependencies: ["FlowCore", "FlowCodec", "FlowGraph", "FlowOperators", "FlowConnectors", "FlowDSL", "FlowRuntime"],
+            swiftSettings: strict
+        ),
+
+        .executableTarget(name: "WordCount", dependencies: ["Flow"], path: "Examples/WordCount"),
+        .executableTarget(name: "BidStream", dependencies: ["Flow"], path: "Examples/BidStream"),
+
+        .testTarget(name: "FlowCoreTests", dependencies: ["FlowCore"]),
+        .testTarget(name: "FlowCodecTests", dependencies: ["FlowCodec"]),
+        .testTarget(name: "FlowGraphTests", dependencies: ["FlowGraph", "FlowCore"]),
+        .testTarget(name: "FlowOperatorsTests", dependencies: ["FlowOperators", "FlowCore"]),
+        .testTarget(name: "FlowPlannerTests", dependencies: ["Flow", "FlowPlanner", "FlowGraph"]),
+        .testTarget(name: "FlowRuntimeTests", dependencies: ["Flow", "FlowRuntime", "FlowTesting"]),
+        .testTarget(name: "FlowDSLTests", dependencies: ["Flow", "FlowTesting"]),
+        .testTarget(name: "FlowIntegrationTests", dependencies: ["Flow", "FlowTesting"]),
+        .testTarget(name: "FlowArchitectureTests"),
+    ],
+    swiftLanguageModes: [.v6]
+)

@@ -1,0 +1,84 @@
+public import FlowCore
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Prints each record on its own line to standard output, as `prefix` + the record's
+/// description (and `"<subtask>> "` first when the sink runs in parallel, as Flink does).
+/// One write per batch.
+public struct PrintSink: GenericSinkSpecification {
+    public var kind: String { "Print" }
+    /// Text before each record.
+    public var prefix: String
+
+    public init(prefix: String = "") { self.prefix = prefix }
+
+    public func makeWriter<Input: Sendable>(for type: Input.Type) -> AnySinkWriter<Input> {
+        AnySinkWriter(Writer<Input>(prefix: prefix))
+    }
+
+    struct Writer<Input: Sendable>: SinkWriter {
+        var prefix: String
+        var text = ""
+
+        mutating func open(context: OperatorContext) async throws {
+            if context.parallelism > 1 { prefix = "\(context.subtask + 1)> " + prefix }
+        }
+
+        mutating func write(_ batch: inout Batch<Input>) async throws {
+            text.removeAll(keepingCapacity: true)
+            for record in batch.records {
+                text += prefix
+                text += String(describing: record)
+                text += "\n"
+            }
+            text.withUTF8(writeToStandardOutput)
+            batch.removeAll(keepingCapacity: true)
+        }
+    }
+}
+
+/// Drops every record (counting them in the job's metrics).
+public struct DiscardSink: GenericSinkSpecification {
+    public var kind: String { "Discard" }
+
+    public init() {}
+
+    public func makeWriter<Input: Sendable>(for type: Input.Type) -> AnySinkWriter<Input> {
+        AnySinkWriter(Writer<Input>())
+    }
+
+    struct Writer<Input: Sendable>: SinkWriter {
+        @inlinable
+        mutating func write(_ batch: inout Batch<Input>) async throws {
+            batch.removeAll(keepingCapacity: true)
+        }
+    }
+}
+
+extension SinkSpecification where Self == PrintSink {
+    /// Prints each record to standard output.
+    public static func print(prefix: String = "") -> PrintSink { PrintSink(prefix: prefix) }
+}
+
+extension SinkSpecification where Self == DiscardSink {
+    /// Drops every record.
+    public static var discard: DiscardSink { DiscardSink() }
+}
+
+/// Writes all of `bytes` to file descriptor 1, retrying short writes.
+private func writeToStandardOutput(_ bytes: UnsafeBufferPointer<UInt8>) {
+    guard let base = bytes.baseAddress else { return }
+    var offset = 0
+    while offset < bytes.count {
+        #if canImport(Glibc)
+        let written = Glibc.write(1, base + offset, bytes.count - offset)
+        #else
+        let written = Darwin.write(1, base + offset, bytes.count - offset)
+        #endif
+        if written <= 0 { return }
+        offset += written
+    }
+}

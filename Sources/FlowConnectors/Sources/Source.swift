@@ -1,0 +1,160 @@
+public import FlowCore
+
+/// The first stage of a pipeline: where records come from.
+///
+/// ```swift
+/// Source([1, 2, 3])                                   // a collection
+/// Source.generator(count: 1_000_000) { seq in Bid(seq) } // from a sequence number
+/// Source(lines)                                        // any AsyncSequence
+/// ```
+public struct Source<Output: Sendable>: ConfigurableStage, Sendable {
+    public var attributes: StageAttributes
+    /// Whether several instances can split the input.
+    public let isParallel: Bool
+    /// Makes one instance's reader. Formed where `Output` is concrete, so readers are specialized.
+    public let makeReader: @Sendable () -> AnySourceReader<Output>
+
+    /// A source from any reader.
+    @inlinable
+    public init<Reader: SourceReader>(kind: String = "Source", isParallel: Bool, reader: @escaping @Sendable () -> Reader)
+    where Reader.Output == Output {
+        attributes = StageAttributes(kind: kind)
+        self.isParallel = isParallel
+        makeReader = { AnySourceReader(reader()) }
+    }
+
+    /// Emits the elements of a collection, in order. At parallelism *p*, instance *i* reads the
+    /// *i*-th of *p* contiguous slices.
+    @inlinable
+    public init<C: Collection & Sendable>(_ collection: C) where C.Element == Output {
+        self.init(kind: "Source", isParallel: true) { CollectionReader(collection) }
+    }
+
+    /// Emits `make(n)` for sequence numbers n = 0, 1, 2, … (`count` of them, or forever), at most
+    /// `recordsPerSecond` per second in total if given. At parallelism *p*, instance *i* makes the
+    /// numbers *n* with *n* mod *p* = *i*, so the numbers interleave evenly.
+    @inlinable
+    public static func generator(count: Int64? = nil, recordsPerSecond: Double? = nil,
+                                 _ make: @escaping @Sendable (Int64) -> Output) -> Source<Output> {
+        Source(kind: "Source", isParallel: true) {
+            GeneratorReader(count: count, recordsPerSecond: recordsPerSecond, make: make)
+        }
+    }
+
+    /// Emits the elements of an `AsyncSequence` until it ends. Runs at parallelism 1 (one iterator).
+    ///
+    /// Each element is passed on as soon as it arrives (the sequence may pause at any time), so
+    /// this source favours latency over throughput.
+    @inlinable
+    public init<S: AsyncSequence & Sendable>(_ sequence: S) where S.Element == Output {
+        self.init(kind: "Source", isParallel: false) { AsyncSequenceReader(sequence) }
+    }
+}
+
+/// Reads a collection, split into contiguous slices among instances.
+public struct CollectionReader<Base: Collection & Sendable>: SourceReader where Base.Element: Sendable {
+    @usableFromInline let base: Base
+    @usableFromInline var position: Base.Index
+    @usableFromInline var end: Base.Index
+
+    @inlinable
+    public init(_ base: Base) {
+        self.base = base
+        position = base.startIndex
+        end = base.endIndex
+    }
+
+    public mutating func open(context: SourceContext) async throws {
+        let count = base.count
+        let lower = count * context.subtask / context.parallelism
+        let upper = count * (context.subtask + 1) / context.parallelism
+        position = base.index(base.startIndex, offsetBy: lower)
+        end = base.index(base.startIndex, offsetBy: upper)
+    }
+
+    @inlinable
+    public mutating func read(into batch: inout Batch<Base.Element>, maxCount: Int) async throws -> SourceStatus {
+        var taken = 0
+        while taken < maxCount && position != end {
+            batch.append(base[position])
+            base.formIndex(after: &position)
+            taken += 1
+        }
+        return position == end ? .finished : .more
+    }
+}
+
+/// Makes records from sequence numbers, optionally rate-limited.
+public struct GeneratorReader<Output: Sendable>: SourceReader {
+    @usableFromInline let count: Int64?
+    @usableFromInline let recordsPerSecond: Double?
+    @usableFromInline let make: @Sendable (Int64) -> Output
+    @usableFromInline var next: Int64 = 0
+    @usableFromInline var stride: Int64 = 1
+    @usableFromInline var emitted: Int64 = 0
+    @usableFromInline var rate: Double = 0
+    @usableFromInline var start: ContinuousClock.Instant?
+
+    @inlinable
+    public init(count: Int64?, recordsPerSecond: Double?, make: @escaping @Sendable (Int64) -> Output) {
+        self.count = count
+        self.recordsPerSecond = recordsPerSecond
+        self.make = make
+    }
+
+    public mutating func open(context: SourceContext) async throws {
+        if let count, count < 0 {
+            throw FlowError(.invalidConfiguration, "generator count must not be negative, got \(count)", stageName: context.stageName)
+        }
+        if let recordsPerSecond, !(recordsPerSecond > 0) {
+            throw FlowError(.invalidConfiguration, "generator recordsPerSecond must be positive, got \(recordsPerSecond)", stageName: context.stageName)
+        }
+        next = Int64(context.subtask)
+        stride = Int64(context.parallelism)
+        rate = (recordsPerSecond ?? 0) / Double(context.parallelism)
+    }
+
+    @inlinable
+    public mutating func read(into batch: inout Batch<Output>, maxCount: Int) async throws -> SourceStatus {
+        var allowed = Int64(maxCount)
+        if rate > 0 {
+            let now = ContinuousClock.now
+            let origin = start ?? now
+            start = origin
+            let elapsed = (now - origin) / .seconds(1)
+            let due = Int64(elapsed * rate) + 1 - emitted
+            if due <= 0 {
+                let wait = Double(emitted) / rate
+                return .idle(until: origin + .nanoseconds(Int64(wait * 1e9)))
+            }
+            allowed = Swift.min(allowed, due)
+        }
+        if let count { allowed = Swift.min(allowed, (count - next + stride - 1) / stride) }
+        var produced: Int64 = 0
+        while produced < allowed {
+            batch.append(make(next))
+            next &+= stride
+            produced += 1
+        }
+        emitted += produced
+        if let count, next >= count { return .finished }
+        return rate > 0 ? .idle(until: nil) : .more
+    }
+}
+
+/// Reads an `AsyncSequence`, one element per read, so every element is passed on at once.
+public struct AsyncSequenceReader<Base: AsyncSequence & Sendable>: SourceReader where Base.Element: Sendable {
+    @usableFromInline var iterator: Base.AsyncIterator
+
+    @inlinable
+    public init(_ base: Base) {
+        iterator = base.makeAsyncIterator()
+    }
+
+    @inlinable
+    public mutating func read(into batch: inout Batch<Base.Element>, maxCount: Int) async throws -> SourceStatus {
+        guard let element = try await iterator.next() else { return .finished }
+        batch.append(element)
+        return .idle(until: nil)
+    }
+}

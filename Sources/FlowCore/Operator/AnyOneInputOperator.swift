@@ -1,0 +1,63 @@
+/// A ``OneInputOperator`` erased to its input and output types, at batch granularity.
+///
+/// The erasure is a set of closures formed inside this `@inlinable` initializer. Called where the
+/// operator's type is concrete (the DSL does so), the closures are compiled for that type, so the
+/// per-record loop inside `process` is specialized and inlined. The runtime, which only sees the
+/// erased value, makes one indirect call per batch.
+///
+/// ## Concurrency
+/// Not `Sendable`: an instance belongs to the one task that drives it.
+public struct AnyOneInputOperator<Input, Output> {
+    @usableFromInline let _open: (OperatorContext) throws -> Void
+    @usableFromInline let _process: (inout Batch<Input>, inout Batch<Output>) throws -> Void
+    @usableFromInline let _watermark: (Watermark, inout Batch<Output>) throws -> Watermark?
+    @usableFromInline let _finish: (inout Batch<Output>) throws -> Void
+    @usableFromInline let _counts: (inout [Int]) -> Void
+    /// The number of stages the operator runs.
+    public let stageCount: Int
+
+    @inlinable
+    public init<Operator: OneInputOperator>(_ base: Operator) where Operator.Input == Input, Operator.Output == Output {
+        let box = _OperatorBox(base)
+        _open = { try box.value.open(context: $0) }
+        _process = { try box.value.process(&$0, into: &$1) }
+        _watermark = { try box.value.processWatermark($0, into: &$1) }
+        _finish = { try box.value.finish(into: &$0) }
+        _counts = { box.value.internalStageCounts(into: &$0) }
+        stageCount = Operator.stageCount
+    }
+
+    /// See ``OneInputOperator/open(context:)``.
+    @inlinable public func open(context: OperatorContext) throws { try _open(context) }
+
+    /// See ``OneInputOperator/process(_:into:)``.
+    ///
+    /// - Complexity: one indirect call, then the operator's specialized loop.
+    @inlinable public func process(_ input: inout Batch<Input>, into output: inout Batch<Output>) throws {
+        try _process(&input, &output)
+    }
+
+    /// See ``OneInputOperator/processWatermark(_:into:)``.
+    @inlinable public func processWatermark(_ watermark: Watermark, into output: inout Batch<Output>) throws -> Watermark? {
+        try _watermark(watermark, &output)
+    }
+
+    /// See ``OneInputOperator/finish(into:)``.
+    @inlinable public func finish(into output: inout Batch<Output>) throws { try _finish(&output) }
+
+    /// See ``OneInputOperator/internalStageCounts(into:)``.
+    public func internalStageCounts(into counts: inout [Int]) {
+        _counts(&counts)
+    }
+}
+
+/// The mutable home of an erased operator or connector. Not API.
+///
+/// ## Concurrency
+/// Confined to the task that owns the erased value that captured it.
+@usableFromInline
+final class _OperatorBox<Value> {
+    @usableFromInline var value: Value  // protected by the owning task (confinement)
+
+    @inlinable init(_ value: Value) { self.value = value }
+}

@@ -1,0 +1,60 @@
+/// One parallel instance of a sink: it consumes batches at the end of a pipeline.
+///
+/// ## Concurrency
+/// An instance is confined to its task. `write` may suspend (an I/O sink waiting for its
+/// consumer); the task does not read more input meanwhile, which is how backpressure reaches
+/// the sources.
+public protocol SinkWriter<Input>: SendableMetatype {
+    /// The type of the records consumed.
+    associatedtype Input: Sendable
+
+    /// Called once before the first write.
+    mutating func open(context: OperatorContext) async throws
+
+    /// Consumes every record of `batch` and empties it (keeping its capacity).
+    ///
+    /// - Complexity: O(batch.count).
+    mutating func write(_ batch: inout Batch<Input>) async throws
+
+    /// Called when event time advances on the sink's input.
+    mutating func processWatermark(_ watermark: Watermark) async throws
+
+    /// Called once after the last batch, when the input ended (not when the job failed).
+    mutating func finish() async throws
+
+    /// Called once when the job stops for any reason (after ``finish()`` on success, alone on
+    /// failure or cancellation): release resources, end streams.
+    mutating func close() async
+}
+
+extension SinkWriter {
+    public mutating func open(context: OperatorContext) async throws {}
+    public mutating func processWatermark(_ watermark: Watermark) async throws {}
+    public mutating func finish() async throws {}
+    public mutating func close() async {}
+}
+
+/// A ``SinkWriter`` erased to its input type (closures formed where the writer is concrete).
+public struct AnySinkWriter<Input> {
+    @usableFromInline let _open: (OperatorContext) async throws -> Void
+    @usableFromInline let _write: (inout Batch<Input>) async throws -> Void
+    @usableFromInline let _watermark: (Watermark) async throws -> Void
+    @usableFromInline let _finish: () async throws -> Void
+    @usableFromInline let _close: () async -> Void
+
+    @inlinable
+    public init<Writer: SinkWriter>(_ writer: Writer) where Writer.Input == Input {
+        let box = _OperatorBox(writer)
+        _open = { try await box.value.open(context: $0) }
+        _write = { try await box.value.write(&$0) }
+        _watermark = { try await box.value.processWatermark($0) }
+        _finish = { try await box.value.finish() }
+        _close = { await box.value.close() }
+    }
+
+    @inlinable public func open(context: OperatorContext) async throws { try await _open(context) }
+    @inlinable public func write(_ batch: inout Batch<Input>) async throws { try await _write(&batch) }
+    @inlinable public func processWatermark(_ watermark: Watermark) async throws { try await _watermark(watermark) }
+    @inlinable public func finish() async throws { try await _finish() }
+    @inlinable public func close() async { await _close() }
+}

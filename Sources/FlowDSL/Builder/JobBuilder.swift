@@ -1,0 +1,148 @@
+public import FlowConnectors
+public import FlowCore
+public import FlowGraph
+public import FlowOperators
+
+/// Builds a job from a list of stages, checking at compile time that each stage consumes what the
+/// stage before it produces.
+///
+/// ```swift
+/// let job = try Job("word-count") {
+///     Source(lines)
+///     FlatMap { (line: String) in line.split(separator: " ").map(String.init) }
+///     KeyBy { (word: String) in word }
+///     Aggregate(.count)
+///     Sink(.print())
+/// }
+/// ```
+///
+/// A pipeline starts with a `Source` and ends with a `Sink`. Runs of pure stages (`Map`,
+/// `Filter`, `FlatMap`, `CompactMap`) are composed into one concrete chain here, at compile time,
+/// which the planner runs as one specialized loop. `Reduce` and `Aggregate` must follow `KeyBy`.
+///
+/// What does not compile, by design:
+/// - a stage whose input type differs from the previous stage's output
+///   (`Source([1, 2]); Map { (s: String) in s }`): no `buildPartialBlock` matches;
+/// - `Reduce` or `Aggregate` without a `KeyBy` right before it;
+/// - a pipeline that does not start with a `Source` or that ends without a `Sink` (`Job` wants a
+///   closed pipeline);
+/// - a closure without a parameter type (`Map { $0 + 1 }`): builder stages are type-checked one
+///   by one, so a stage cannot learn its input type from its neighbour. Write `Map { (x: Int) in x + 1 }`,
+///   or use the fluent API (``JobGraph``), which infers it.
+@resultBuilder
+public enum JobBuilder {
+    @inlinable
+    public static func buildPartialBlock<Output>(first source: Source<Output>) -> _OpenPipeline<Output> {
+        _OpenPipeline(source: source)
+    }
+
+    @inlinable
+    public static func buildPartialBlock<Head: _PipelineHead, Stage: FusableStage>(
+        accumulated head: Head, next stage: Stage
+    ) -> _PendingPipeline<Stage> where Stage.Input == Head.Output {
+        _PendingPipeline(base: head.materialize(), first: stage)
+    }
+
+    @inlinable
+    public static func buildPartialBlock<Chain, Stage: FusableStage>(
+        accumulated pending: _PendingPipeline<Chain>, next stage: Stage
+    ) -> _PendingPipeline<_Chain2<Chain, Stage>> where Stage.Input == Chain.Output {
+        pending.appending(stage)
+    }
+
+    @inlinable
+    public static func buildPartialBlock<Head: _PipelineHead, Key>(
+        accumulated head: Head, next keyBy: KeyBy<Head.Output, Key>
+    ) -> _KeyedPipeline<Head.Output, Key> {
+        head.materialize().keyed(by: keyBy)
+    }
+
+    @inlinable
+    public static func buildPartialBlock<Element, Key>(
+        accumulated keyed: _KeyedPipeline<Element, Key>, next reduce: Reduce<Element>
+    ) -> _OpenPipeline<Element> {
+        keyed.reducing(reduce)
+    }
+
+    @inlinable
+    public static func buildPartialBlock<Element, Key, Function: AggregateFunction>(
+        accumulated keyed: _KeyedPipeline<Element, Key>, next aggregate: Aggregate<Function>
+    ) -> _OpenPipeline<Keyed<Key, Function.Result>> where Function.Input == Element {
+        keyed.aggregating(aggregate)
+    }
+
+    @inlinable
+    public static func buildPartialBlock<Element, Key>(
+        accumulated keyed: _KeyedPipeline<Element, Key>, next aggregate: Aggregate<CountAggregate>
+    ) -> _OpenPipeline<Keyed<Key, Int>> {
+        keyed.aggregating(aggregate)
+    }
+
+    @inlinable
+    public static func buildPartialBlock<Head: _PipelineHead>(
+        accumulated head: Head, next union: Union<Head.Output>
+    ) -> _OpenPipeline<Head.Output> {
+        head.materialize().merging(union.pipeline)
+    }
+
+    @inlinable
+    public static func buildPartialBlock<Head: _PipelineHead, Specification: TypedSinkSpecification>(
+        accumulated head: Head, next sink: Sink<Specification>
+    ) -> _ClosedPipeline where Specification.Input == Head.Output {
+        head.materialize().closing(sink)
+    }
+
+    @inlinable
+    public static func buildPartialBlock<Head: _PipelineHead, Specification: GenericSinkSpecification>(
+        accumulated head: Head, next sink: Sink<Specification>
+    ) -> _ClosedPipeline {
+        head.materialize().closing(sink)
+    }
+}
+
+/// Merges another pipeline into this one: the next stage reads the records of both.
+///
+/// ```swift
+/// Source(clicks)
+/// Union { Source(taps); Map { (tap: Tap) in Click(tap) } }
+/// ```
+public struct Union<Element: Sendable>: Sendable {
+    /// The other pipeline.
+    public let pipeline: _OpenPipeline<Element>
+
+    /// Creates a union with the pipeline `body` builds (a `Source` and stages, no `Sink`).
+    @inlinable
+    public init<Head: _PipelineHead>(@JobBuilder _ body: () -> Head) where Head.Output == Element {
+        pipeline = body().materialize()
+    }
+}
+
+/// Builds one fused chain of pure stages, for ``DataStream/fused(_:)``.
+@resultBuilder
+public enum FusedStagesBuilder {
+    @inlinable
+    public static func buildPartialBlock<Stage: FusableStage>(first stage: Stage) -> _FusedStages<Stage> {
+        _FusedStages(chain: stage, stages: [(stage.attributes, TransformBody(prototype: FusedChainOperator(stage)))])
+    }
+
+    @inlinable
+    public static func buildPartialBlock<Chain, Next: FusableStage>(
+        accumulated stages: _FusedStages<Chain>, next: Next
+    ) -> _FusedStages<_Chain2<Chain, Next>> where Chain.Output == Next.Input {
+        _FusedStages(chain: _Chain2(stages.chain, next),
+                     stages: stages.stages + [(next.attributes, TransformBody(prototype: FusedChainOperator(next)))])
+    }
+}
+
+/// A chain of pure stages and each stage's own body. Not API.
+@_documentation(visibility: internal)
+public struct _FusedStages<Chain: FusableStage> {
+    public var chain: Chain
+    public var stages: [(attributes: StageAttributes, body: any TransformFactory)]
+
+    @inlinable
+    public init(chain: Chain, stages: [(attributes: StageAttributes, body: any TransformFactory)]) {
+        self.chain = chain
+        self.stages = stages
+    }
+}

@@ -1,0 +1,45 @@
+public import FlowCore
+public import FlowOperators
+
+/// A stream partitioned by key: records with equal keys reach the same parallel instance.
+public struct KeyedStream<Element: Sendable, Key: Hashable & Sendable & StableHashable> {
+    @usableFromInline let graph: JobGraph
+    @usableFromInline let keyed: _KeyedPipeline<Element, Key>
+
+    @inlinable
+    init(graph: JobGraph, keyed: _KeyedPipeline<Element, Key>) {
+        self.graph = graph
+        self.keyed = keyed
+    }
+
+    /// For every record, combines it with its key's reduced value so far and emits the result.
+    @inlinable
+    public func reduce(_ combine: @escaping @Sendable (Element, Element) throws -> Element) -> DataStream<Element> {
+        adopt(keyed.reducing(Reduce(combine)))
+    }
+
+    /// For every record, updates its key's accumulator and emits `Keyed(key, result)`.
+    @inlinable
+    public func aggregate<Function: AggregateFunction>(_ function: Function) -> DataStream<Keyed<Key, Function.Result>>
+    where Function.Input == Element {
+        adopt(keyed.aggregating(Aggregate(function)))
+    }
+
+    /// For every record, emits `Keyed(key, count so far)`.
+    @inlinable
+    public func aggregate(_ count: CountAggregate) -> DataStream<Keyed<Key, Int>> {
+        adopt(keyed.aggregating(Aggregate(count)))
+    }
+
+    /// The partitioned stream, for stateless stages or a sink after the partitioning.
+    @inlinable
+    public var stream: DataStream<Element> {
+        DataStream(graph: graph, tails: keyed.base.tails, node: nil)
+    }
+
+    @inlinable
+    func adopt<Output>(_ pipeline: _OpenPipeline<Output>) -> DataStream<Output> {
+        graph._graph = pipeline.graph
+        return DataStream(graph: graph, tails: pipeline.tails, node: pipeline.tails.first?.node)
+    }
+}

@@ -1,0 +1,91 @@
+import FlowCore
+public import FlowGraph
+import FlowPlanner
+public import FlowRuntime
+
+/// A dataflow job: its graph, how it runs, and its plan.
+///
+/// Creating a job validates and plans it, so a bad graph fails here, with a message naming the
+/// stage, before anything runs. A job is a value: run it as often as you like; every run starts
+/// from fresh operator state.
+///
+/// ```swift
+/// let job = try Job("doubled") {
+///     Source([1, 2, 3])
+///     Map { (x: Int) in x * 2 }
+///     Sink(.print())
+/// }
+/// try await job.run()              // embedded: runs here, returns when the input ends
+/// let handle = job.start()         // or in the background
+/// ```
+public struct Job: Sendable {
+    /// The job's logical graph.
+    public let graph: LogicalGraph
+    /// How records move and the defaults for stages that set nothing.
+    public let configuration: ExecutionConfiguration
+    /// The physical plan: tasks, fused chains, edges.
+    public let plan: PhysicalPlan
+
+    /// A job from a logical graph.
+    ///
+    /// - Throws: ``FlowError`` `.invalidGraph` / `.invalidConfiguration`, naming the stage.
+    public init(graph: LogicalGraph, configuration: ExecutionConfiguration = ExecutionConfiguration()) throws {
+        self.graph = graph
+        self.configuration = configuration
+        plan = try Planner(configuration: configuration).plan(graph)
+    }
+
+    /// A job from stages listed with the result-builder DSL.
+    ///
+    /// - Throws: ``FlowError`` `.invalidGraph` / `.invalidConfiguration`, naming the stage.
+    public init(_ name: String, configuration: ExecutionConfiguration = ExecutionConfiguration(),
+                @JobBuilder _ body: () -> _ClosedPipeline) throws {
+        var graph = body().graph
+        graph.name = name
+        try self.init(graph: graph, configuration: configuration)
+    }
+
+    /// A job built with the fluent API, for graphs that branch and merge.
+    ///
+    /// - Throws: ``FlowError`` `.invalidGraph` for a misuse of the fluent API or a bad graph,
+    ///   or what `build` throws.
+    public static func graph(_ name: String, configuration: ExecutionConfiguration = ExecutionConfiguration(),
+                             _ build: (JobGraph) throws -> Void) throws -> Job {
+        let builder = JobGraph(name: name)
+        try build(builder)
+        if let first = builder.errors.first {
+            throw FlowError(.invalidGraph, "job '\(name)': \(first)")
+        }
+        return try Job(graph: builder.graph, configuration: configuration)
+    }
+
+    /// The same job with a changed configuration (replanned).
+    public func configured(_ change: (inout ExecutionConfiguration) -> Void) throws -> Job {
+        var configuration = configuration
+        change(&configuration)
+        return try Job(graph: graph, configuration: configuration)
+    }
+
+    /// The job's name.
+    public var name: String { graph.name }
+
+    /// The physical plan as text, DOT or JSON; fused stages are shown inside one task.
+    public func explain(_ format: ExplainFormat = .text) -> String {
+        plan.explain(format)
+    }
+
+    /// Runs the job here until its input ends, and returns the counts of every stage.
+    ///
+    /// Cancelling the calling task stops the job (it then throws `.cancelled`).
+    ///
+    /// - Throws: ``FlowError``: the failing stage with the root cause, or `.cancelled`.
+    @discardableResult
+    public func run(on backend: any ExecutionBackend = SyncBackend()) async throws -> JobResult {
+        try await JobExecution(plan: plan, backend: backend).run()
+    }
+
+    /// Starts the job in the background and returns a handle to watch, await or cancel it.
+    public func start(on backend: any ExecutionBackend = SyncBackend()) -> JobHandle {
+        JobHandle(execution: JobExecution(plan: plan, backend: backend))
+    }
+}

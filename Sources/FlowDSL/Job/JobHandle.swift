@@ -1,0 +1,32 @@
+public import FlowRuntime
+
+/// A job running in the background, from ``Job/start(on:)``.
+///
+/// ## Concurrency
+/// `Sendable`: any task may cancel the job, read its metrics or await its result. The handle owns
+/// the one task that runs the job; dropping the handle does not stop the job — call ``cancel()``.
+public final class JobHandle: Sendable {
+    private let execution: JobExecution
+    private let task: Task<JobResult, any Error>
+
+    init(execution: JobExecution) {
+        self.execution = execution
+        task = Task { try await execution.run() }
+    }
+
+    /// Asks the job to stop; ``result`` then throws `.cancelled` (unless the job had finished).
+    public func cancel() {
+        execution.cancel()
+        task.cancel()
+    }
+
+    /// Waits for the job to end and returns its result.
+    ///
+    /// - Throws: ``FlowCore/FlowError``: the failing stage with the root cause, or `.cancelled`.
+    public var result: JobResult {
+        get async throws { try await task.value }
+    }
+
+    /// Counts of every stage so far (summed over parallel instances).
+    public func metrics() -> JobMetrics { execution.metrics() }
+}

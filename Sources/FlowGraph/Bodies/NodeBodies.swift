@@ -1,0 +1,142 @@
+public import FlowCore
+
+/// Makes the readers of a source stage: one per parallel instance.
+///
+/// Implementations are formed where the record type is concrete (the DSL does it), so the
+/// readers they make are specialized; the runtime opens the existential once per task.
+public protocol SourceFactory: Sendable {
+    /// The type of the records produced.
+    associatedtype Output: Sendable
+    /// Whether the source can run as several instances that split the input between them.
+    var isParallel: Bool { get }
+    /// Makes the reader of one instance.
+    func makeReader() -> AnySourceReader<Output>
+}
+
+/// Makes the operator instances of a transformation stage (or of a fused run of stages).
+public protocol TransformFactory: Sendable {
+    /// The type of the records consumed.
+    associatedtype Input: Sendable
+    /// The type of the records produced.
+    associatedtype Output: Sendable
+    /// The number of stages one operator runs.
+    var stageCount: Int { get }
+    /// Makes the operator of one instance.
+    func makeOperator() -> AnyOneInputOperator<Input, Output>
+}
+
+/// Makes the writers of a sink stage.
+public protocol SinkFactory: Sendable {
+    /// The type of the records consumed.
+    associatedtype Input: Sendable
+    /// Makes the writer of one instance.
+    func makeWriter() -> AnySinkWriter<Input>
+}
+
+/// Makes the partitioner of a key-partitioned edge.
+public protocol PartitionerFactory<Element>: Sendable {
+    /// The type of the records partitioned.
+    associatedtype Element: Sendable
+    /// The key's type, for `explain()`.
+    var keyTypeName: String { get }
+    /// Makes the partitioner of one sending instance.
+    func makePartitioner() -> BatchPartitioner<Element>
+}
+
+/// A ``SourceFactory`` from a closure.
+public struct SourceBody<Output: Sendable>: SourceFactory {
+    public let isParallel: Bool
+    @usableFromInline let make: @Sendable () -> AnySourceReader<Output>
+
+    @inlinable
+    public init(isParallel: Bool, make: @escaping @Sendable () -> AnySourceReader<Output>) {
+        self.isParallel = isParallel
+        self.make = make
+    }
+
+    public func makeReader() -> AnySourceReader<Output> { make() }
+}
+
+/// A ``TransformFactory`` from a closure.
+public struct TransformBody<Input: Sendable, Output: Sendable>: TransformFactory {
+    public let stageCount: Int
+    @usableFromInline let make: @Sendable () -> AnyOneInputOperator<Input, Output>
+
+    @inlinable
+    public init(stageCount: Int, make: @escaping @Sendable () -> AnyOneInputOperator<Input, Output>) {
+        self.stageCount = stageCount
+        self.make = make
+    }
+
+    /// A body that runs `operator`'s type, making a fresh copy of `prototype` per instance.
+    @inlinable
+    public init<Operator: OneInputOperator & Sendable>(prototype: Operator) where Operator.Input == Input, Operator.Output == Output {
+        self.init(stageCount: Operator.stageCount) { AnyOneInputOperator(prototype) }
+    }
+
+    public func makeOperator() -> AnyOneInputOperator<Input, Output> { make() }
+}
+
+/// A ``SinkFactory`` from a closure.
+public struct SinkBody<Input: Sendable>: SinkFactory {
+    @usableFromInline let make: @Sendable () -> AnySinkWriter<Input>
+
+    @inlinable
+    public init(make: @escaping @Sendable () -> AnySinkWriter<Input>) {
+        self.make = make
+    }
+
+    public func makeWriter() -> AnySinkWriter<Input> { make() }
+}
+
+/// A ``PartitionerFactory`` from a key selector.
+public struct KeyPartitioner<Element: Sendable>: PartitionerFactory {
+    public let keyTypeName: String
+    @usableFromInline let partitioner: BatchPartitioner<Element>
+
+    @inlinable
+    public init<Key: StableHashable>(key: @escaping @Sendable (Element) throws -> Key) {
+        keyTypeName = String(describing: Key.self)
+        partitioner = BatchPartitioner(key: key)
+    }
+
+    public func makePartitioner() -> BatchPartitioner<Element> { partitioner }
+}
+
+/// What a logical node does.
+public enum NodeBody: Sendable {
+    /// Produces records.
+    case source(any SourceFactory)
+    /// Transforms records.
+    case transform(any TransformFactory)
+    /// Consumes records.
+    case sink(any SinkFactory)
+
+    /// The type of the records the node consumes (`nil` for a source).
+    public var inputType: Any.Type? {
+        switch self {
+        case .source: nil
+        case .transform(let body): Self.inputType(of: body)
+        case .sink(let body): Self.inputType(of: body)
+        }
+    }
+
+    /// The type of the records the node produces (`nil` for a sink).
+    public var outputType: Any.Type? {
+        switch self {
+        case .source(let body): Self.outputType(of: body)
+        case .transform(let body): Self.outputType(of: body)
+        case .sink: nil
+        }
+    }
+
+    private static func inputType<T: TransformFactory>(of body: T) -> Any.Type { T.Input.self }
+    private static func inputType<T: SinkFactory>(of body: T) -> Any.Type { T.Input.self }
+    private static func outputType<T: SourceFactory>(of body: T) -> Any.Type { T.Output.self }
+    private static func outputType<T: TransformFactory>(of body: T) -> Any.Type { T.Output.self }
+}
+
+/// A short, readable name for a type (module prefixes dropped).
+public func flowTypeName(_ type: Any.Type) -> String {
+    String(describing: type)
+}

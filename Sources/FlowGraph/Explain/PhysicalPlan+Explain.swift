@@ -1,0 +1,106 @@
+import Foundation
+
+/// The formats `explain()` can print.
+public enum ExplainFormat: String, Sendable, CaseIterable {
+    /// Indented text, one task per block.
+    case text
+    /// Graphviz DOT: one box per task, fused stages listed inside it.
+    case dot
+    /// JSON (keys sorted, stable across runs).
+    case json
+}
+
+extension PhysicalPlan {
+    /// The plan as text, DOT or JSON. Fused stages appear inside one task.
+    public func explain(_ format: ExplainFormat = .text) -> String {
+        switch format {
+        case .text: explainText()
+        case .dot: explainDOT()
+        case .json: explainJSON()
+        }
+    }
+
+    private func explainText() -> String {
+        var lines = ["Job '\(jobName)': \(tasks.count) task\(tasks.count == 1 ? "" : "s"), batch \(configuration.batchSize), \(configuration.channelCredits) credits per channel"]
+        for task in tasks {
+            let fusion = task.isFused ? (task.pieces.count <= 1 ? "fused" : "fused, \(task.pieces.count) pieces") : "single"
+            lines.append("Task \(task.id) [\(fusion)] parallelism \(task.parallelism), max \(task.maxParallelism), backend \(task.backend)")
+            for stage in task.stages {
+                lines.append("  \(stage.kind) '\(stage.name)' uid=\(stage.uid)\(stage.uidIsUserSet ? "" : " (derived)")")
+            }
+            for edge in outputs(of: task.id) {
+                lines.append("  ──\(edge.partitioning.name)──► Task \(edge.to)")
+            }
+        }
+        return lines.joined(separator: "\n")
+    }
+
+    private func explainDOT() -> String {
+        func quoted(_ text: String) -> String {
+            "\"" + text.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"") + "\""
+        }
+        var lines = ["digraph \(quoted(jobName)) {", "  rankdir=LR;", "  node [shape=record];"]
+        for task in tasks {
+            let stages = task.stages.map { "\($0.kind): \($0.name)" }.joined(separator: "\\n")
+            let label = "Task \(task.id) (p=\(task.parallelism), \(task.backend))|\(stages)"
+            lines.append("  t\(task.id) [label=\(quoted("{" + label.replacingOccurrences(of: "'", with: "") + "}"))];")
+        }
+        for edge in edges {
+            lines.append("  t\(edge.from) -> t\(edge.to) [label=\(quoted(edge.partitioning.name))];")
+        }
+        lines.append("}")
+        return lines.joined(separator: "\n")
+    }
+
+    private struct TaskJSON: Encodable {
+        var id: Int
+        var name: String
+        var parallelism: Int
+        var maxParallelism: Int
+        var backend: String
+        var fused: Bool
+        var pieces: Int
+        var stages: [StageJSON]
+    }
+
+    private struct StageJSON: Encodable {
+        var kind: String
+        var name: String
+        var uid: String
+        var uidIsUserSet: Bool
+    }
+
+    private struct EdgeJSON: Encodable {
+        var from: Int
+        var to: Int
+        var partitioning: String
+    }
+
+    private struct PlanJSON: Encodable {
+        var job: String
+        var batchSize: Int
+        var channelCredits: Int
+        var tasks: [TaskJSON]
+        var edges: [EdgeJSON]
+    }
+
+    private func explainJSON() -> String {
+        let plan = PlanJSON(
+            job: jobName,
+            batchSize: configuration.batchSize,
+            channelCredits: configuration.channelCredits,
+            tasks: tasks.map { task in
+                TaskJSON(id: task.id, name: task.name, parallelism: task.parallelism, maxParallelism: task.maxParallelism,
+                         backend: task.backend.name, fused: task.isFused, pieces: task.pieces.count,
+                         stages: task.stages.map { StageJSON(kind: $0.kind, name: $0.name, uid: $0.uid, uidIsUserSet: $0.uidIsUserSet) })
+            },
+            edges: edges.map { EdgeJSON(from: $0.from, to: $0.to, partitioning: $0.partitioning.name) }
+        )
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+        guard let data = try? encoder.encode(plan), let text = String(data: data, encoding: .utf8) else {
+            return "{}"
+        }
+        return text
+    }
+}

@@ -1,0 +1,170 @@
+public import FlowCore
+
+/// Where a task runs. Each backend runs tasks its own way and joins them with credit bridges.
+public struct BackendKind: Hashable, Sendable, CustomStringConvertible {
+    /// The backend's name.
+    public let name: String
+    public init(name: String) { self.name = name }
+
+    /// Run-to-completion on the caller's thread, deterministic: the test backend.
+    public static let sync = BackendKind(name: "sync")
+
+    public var description: String { name }
+}
+
+/// One logical stage as placed in a task.
+public struct PlannedStage: Sendable, Hashable {
+    /// The logical node.
+    public var node: NodeID
+    /// The stage's kind ("Map", "Source", …).
+    public var kind: String
+    /// The stage's display name.
+    public var name: String
+    /// The stage's stable operator id (the user's, or derived from its place in the graph).
+    public var uid: String
+    /// Whether the uid was set by the user.
+    public var uidIsUserSet: Bool
+
+    public init(node: NodeID, kind: String, name: String, uid: String, uidIsUserSet: Bool) {
+        self.node = node
+        self.kind = kind
+        self.name = name
+        self.uid = uid
+        self.uidIsUserSet = uidIsUserSet
+    }
+}
+
+/// Where a task's records come from.
+public enum TaskHead: Sendable {
+    /// The task runs a source.
+    case source(any SourceFactory)
+    /// The task reads its input edges.
+    case input
+}
+
+/// Where a task's records go.
+public enum TaskTail: Sendable {
+    /// The task ends in a sink.
+    case sink(any SinkFactory)
+    /// The task writes to its output edges.
+    case output
+}
+
+/// A piece of a task's body: one body covering `stageCount` consecutive transform stages.
+public struct BodyPiece: Sendable {
+    /// The body.
+    public var body: any TransformFactory
+    /// Whether the body is a chain composed at compile time (one specialized loop).
+    public var isStaticChain: Bool
+
+    public init(body: any TransformFactory, isStaticChain: Bool) {
+        self.body = body
+        self.isStaticChain = isStaticChain
+    }
+}
+
+/// A unit of scheduling: a fused run of stages that runs as one loop, at one parallelism, on
+/// one backend.
+public struct PhysicalTask: Sendable {
+    /// The task's index in ``PhysicalPlan/tasks``.
+    public var id: Int
+    /// Every stage in the task, head to tail (source and sink included).
+    public var stages: [PlannedStage]
+    /// Where records come from.
+    public var head: TaskHead
+    /// The transform stages' bodies, in order; together they cover the stages between head and tail.
+    public var pieces: [BodyPiece]
+    /// Where records go.
+    public var tail: TaskTail
+    /// How many instances run.
+    public var parallelism: Int
+    /// The number of key groups.
+    public var maxParallelism: Int
+    /// The backend that runs the task.
+    public var backend: BackendKind
+
+    public init(id: Int, stages: [PlannedStage], head: TaskHead, pieces: [BodyPiece], tail: TaskTail,
+                parallelism: Int, maxParallelism: Int, backend: BackendKind) {
+        self.id = id
+        self.stages = stages
+        self.head = head
+        self.pieces = pieces
+        self.tail = tail
+        self.parallelism = parallelism
+        self.maxParallelism = maxParallelism
+        self.backend = backend
+    }
+
+    /// The stages' names joined by arrows: "Source 'lines' → FlatMap → Map".
+    public var name: String { stages.map(\.name).joined(separator: " → ") }
+
+    /// Whether the task fuses more than one stage.
+    public var isFused: Bool { stages.count > 1 }
+}
+
+/// A connection between two tasks.
+public struct PhysicalEdge: Sendable {
+    /// The sending task.
+    public var from: Int
+    /// The receiving task.
+    public var to: Int
+    /// How records are spread over the receiving instances.
+    public var partitioning: Partitioning
+
+    public init(from: Int, to: Int, partitioning: Partitioning) {
+        self.from = from
+        self.to = to
+        self.partitioning = partitioning
+    }
+}
+
+/// How the runtime moves records: batch size and the credit window of each channel.
+public struct ExecutionConfiguration: Sendable, Hashable {
+    /// Records per batch (a batch is sent when full, or earlier when the task runs out of input).
+    /// Default 1024.
+    public var batchSize: Int
+    /// Batches a channel holds in flight: the credits its receiver grants. Default 4.
+    public var channelCredits: Int
+    /// Parallelism of stages that set none. Default 1.
+    public var defaultParallelism: Int
+    /// Key groups of stages that set none. Default ``KeyGroup/defaultMaxParallelism`` (128).
+    public var defaultMaxParallelism: Int
+    /// Whether pure stages are fused into their upstream task. Default `true`.
+    public var fusionEnabled: Bool
+
+    public init(batchSize: Int = 1024, channelCredits: Int = 4, defaultParallelism: Int = 1,
+                defaultMaxParallelism: Int = KeyGroup.defaultMaxParallelism, fusionEnabled: Bool = true) {
+        self.batchSize = batchSize
+        self.channelCredits = channelCredits
+        self.defaultParallelism = defaultParallelism
+        self.defaultMaxParallelism = defaultMaxParallelism
+        self.fusionEnabled = fusionEnabled
+    }
+}
+
+/// The plan the runtime executes: tasks, edges and how records move.
+///
+/// A worker receives a `PhysicalPlan`, never a DSL: the plan is everything needed to run.
+public struct PhysicalPlan: Sendable {
+    /// The job's name.
+    public var jobName: String
+    /// The tasks, in topological order (every edge goes from a lower to a higher index).
+    public var tasks: [PhysicalTask]
+    /// The edges between tasks.
+    public var edges: [PhysicalEdge]
+    /// How records move.
+    public var configuration: ExecutionConfiguration
+
+    public init(jobName: String, tasks: [PhysicalTask], edges: [PhysicalEdge], configuration: ExecutionConfiguration) {
+        self.jobName = jobName
+        self.tasks = tasks
+        self.edges = edges
+        self.configuration = configuration
+    }
+
+    /// Edges into task `id`.
+    public func inputs(of id: Int) -> [PhysicalEdge] { edges.filter { $0.to == id } }
+
+    /// Edges out of task `id`.
+    public func outputs(of id: Int) -> [PhysicalEdge] { edges.filter { $0.from == id } }
+}

@@ -1,0 +1,59 @@
+public import FlowCore
+
+/// A keyed running aggregation: for every record, updates its key's accumulator and emits
+/// `Keyed(key, result)`. Follows a ``KeyBy``.
+///
+/// ```swift
+/// Aggregate(.count)
+/// Aggregate(.sum { (bid: Bid) in bid.price })
+/// ```
+public struct Aggregate<Function: AggregateSpecification>: ConfigurableStage, Sendable {
+    public var attributes = StageAttributes(kind: "Aggregate")
+    /// The aggregation.
+    public let function: Function
+
+    /// Creates a running aggregation.
+    public init(_ function: Function) {
+        self.function = function
+    }
+}
+
+/// The operator behind ``Aggregate``: one accumulator per key, kept in memory.
+public struct KeyedAggregateOperator<Function: AggregateFunction, Key: Hashable & Sendable>: OneInputOperator
+where Function.Input: Sendable {
+    public typealias Input = Function.Input
+    public typealias Output = Keyed<Key, Function.Result>
+
+    @usableFromInline let key: @Sendable (Function.Input) throws -> Key
+    @usableFromInline let function: Function
+    @usableFromInline var state: [Key: Function.Accumulator] = [:]
+
+    public init(key: @escaping @Sendable (Function.Input) throws -> Key, function: Function) {
+        self.key = key
+        self.function = function
+    }
+
+    @inlinable
+    public mutating func process(_ input: inout Batch<Input>, into output: inout Batch<Output>) throws {
+        try input.withUnsafeBuffers { records, timestamps in
+            for index in records.indices {
+                let record = records[index]
+                do {
+                    let keyValue = try key(record)
+                    let slot: Dictionary<Key, Function.Accumulator>.Index
+                    if let existing = state.index(forKey: keyValue) {
+                        slot = existing
+                    } else {
+                        state[keyValue] = function.makeAccumulator()
+                        slot = state.index(forKey: keyValue)!
+                    }
+                    try function.add(record, to: &state.values[slot])
+                    output.append(Keyed(key: keyValue, value: function.result(of: state.values[slot])), at: timestamps[index])
+                } catch {
+                    throw RecordFailure(stage: 0, recordIndex: index, record: FlowError.describe(record), underlying: error)
+                }
+            }
+        }
+        input.removeAll(keepingCapacity: true)
+    }
+}

@@ -1,0 +1,60 @@
+public import FlowCore
+
+/// Runs a chain of fusable stages over batches: the body of a fused task.
+///
+/// - Complexity: per batch, one loop over the records; per record, the stages' functions
+///   called directly (specialized), and one append to the output batch. No allocation in
+///   steady state.
+public struct FusedChainOperator<Chain: FusableStage>: OneInputOperator {
+    public typealias Input = Chain.Input
+    public typealias Output = Chain.Output
+
+    @usableFromInline var chain: Chain
+
+    public init(_ chain: Chain) {
+        var chain = chain
+        var ordinal = 0
+        chain.assignOrdinals(from: &ordinal)
+        self.chain = chain
+    }
+
+    public static var stageCount: Int { Chain.stageCount }
+
+    @inlinable
+    public mutating func process(_ input: inout Batch<Input>, into output: inout Batch<Output>) throws {
+        try withUnsafeMutablePointer(to: &output) { output in
+            var appender = _BatchAppender(batch: output)
+            try input.withUnsafeBuffers { records, timestamps in
+                for index in records.indices {
+                    do {
+                        try chain.push(records[index], at: timestamps[index], into: &appender)
+                    } catch let failure as StageFailure {
+                        throw RecordFailure(stage: failure.stage, recordIndex: index, record: failure.record,
+                                            underlying: failure.underlying)
+                    }
+                }
+            }
+        }
+        input.removeAll(keepingCapacity: true)
+    }
+
+    public func internalStageCounts(into counts: inout [Int]) {
+        chain.handoffCounts(into: &counts)
+    }
+}
+
+/// The collector at the end of a fused chain: appends to the task's output batch. Not API.
+@usableFromInline
+struct _BatchAppender<Element>: RecordCollector {
+    @usableFromInline let batch: UnsafeMutablePointer<Batch<Element>>
+
+    @inlinable
+    init(batch: UnsafeMutablePointer<Batch<Element>>) { self.batch = batch }
+
+    @inlinable
+    mutating func collect(_ record: Element, at timestamp: EventTime) {
+        batch.pointee.append(record, at: timestamp)
+    }
+}
+
+extension FusedChainOperator: Sendable {}

@@ -1,0 +1,30 @@
+public import FlowCore
+
+/// Partitions a stream by key: records with equal keys go to the same parallel instance, so a
+/// keyed stage after it (``Reduce``, ``Aggregate``) sees every record of its keys.
+///
+/// ```swift
+/// KeyBy { (bid: Bid) in bid.auction }
+/// ```
+/// Keys are hashed with ``StableHasher`` into key groups, so the assignment is the same in every
+/// process and after a restore.
+public struct KeyBy<Element: Sendable, Key: Hashable & Sendable & StableHashable>: ConfigurableStage, Sendable {
+    public var attributes = StageAttributes(kind: "KeyBy")
+    /// The key selector.
+    public let key: @Sendable (Element) throws -> Key
+
+    /// Partitions by the key `key` returns.
+    public init(_ key: @escaping @Sendable (Element) throws -> Key) {
+        self.key = key
+    }
+
+    /// Partitions by the value at `keyPath`.
+    ///
+    /// - Complexity: a key-path read per record is slower than a closure; prefer a closure on
+    ///   hot paths.
+    public init(_ keyPath: KeyPath<Element, Key>) {
+        // Key paths are immutable values; sharing one across tasks is safe.
+        nonisolated(unsafe) let keyPath = keyPath
+        key = { $0[keyPath: keyPath] }
+    }
+}

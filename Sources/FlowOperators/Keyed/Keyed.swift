@@ -1,0 +1,17 @@
+/// A key and a value computed for it, as emitted by a keyed aggregation.
+public struct Keyed<Key: Sendable, Value: Sendable>: Sendable, CustomStringConvertible {
+    /// The key.
+    public var key: Key
+    /// The value computed for the key.
+    public var value: Value
+
+    public init(key: Key, value: Value) {
+        self.key = key
+        self.value = value
+    }
+
+    public var description: String { "(\(key), \(value))" }
+}
+
+extension Keyed: Equatable where Key: Equatable, Value: Equatable {}
+extension Keyed: Hashable where Key: Hashable, Value: Hashable {}

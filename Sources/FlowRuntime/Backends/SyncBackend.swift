@@ -1,0 +1,67 @@
+import FlowCore
+public import FlowGraph
+
+/// Runs every task instance on the caller's thread, one step at a time, in a fixed order.
+///
+/// Deterministic: the same plan and input give the same interleaving and output. A step moves one
+/// batch or control element through one task instance; a task without credit or input is
+/// skipped. When no task can move, the scheduler sleeps until the earliest time a source asked
+/// to be read again; if no task can ever move again it fails with `.internalError` naming the
+/// stuck tasks rather than hanging.
+///
+/// ## Concurrency
+/// Confined to the calling task; everything it builds lives and dies inside ``execute(_:registry:cancellation:)``.
+public struct SyncBackend: ExecutionBackend {
+    public init() {}
+
+    public func execute(_ plan: PhysicalPlan, registry: MetricsRegistry, cancellation: CancellationFlag) async throws {
+        var builder = TaskBuilder(plan: plan, registry: registry)
+        let instances = try builder.build()
+        do {
+            for instance in instances { try await instance.open() }
+            try await schedule(instances, cancellation: cancellation)
+        } catch {
+            for instance in instances { await instance.close() }
+            throw error
+        }
+        for instance in instances { await instance.close() }
+    }
+
+    private func schedule(_ instances: [TaskInstance], cancellation: CancellationFlag) async throws {
+        var active = instances
+        while !active.isEmpty {
+            if cancellation.isCancelled || Task.isCancelled {
+                throw FlowError(.cancelled, "the job was cancelled")
+            }
+            var progressed = false
+            var wake: ContinuousClock.Instant?
+            var idleWithoutTime = false
+            var waiting: [String] = []
+            var index = 0
+            while index < active.count {
+                let result = try await active[index].step()
+                switch result {
+                case .progressed:
+                    progressed = true
+                case .finished:
+                    progressed = true
+                    active.remove(at: index)
+                    continue
+                case .idle(let until):
+                    if let until { wake = wake.map { Swift.min($0, until) } ?? until } else { idleWithoutTime = true }
+                case .waitingForInput, .waitingForCredit:
+                    waiting.append("\(active[index].label) (\(result == .waitingForInput ? "no input" : "no credit"))")
+                }
+                index += 1
+            }
+            if progressed || active.isEmpty { continue }
+            if let wake {
+                try? await Task.sleep(until: wake, clock: .continuous)
+            } else if idleWithoutTime {
+                await Task.yield()
+            } else {
+                throw FlowError(.internalError, "no task can make progress: \(waiting.joined(separator: ", "))")
+            }
+        }
+    }
+}

@@ -1,0 +1,47 @@
+import FlowCore
+
+/// One link of a task's body at batch granularity: an operator, a sink, or the output router.
+///
+/// A task is `head → node → node → … → tail`. Records move by `takeBuffer` (the upstream asks
+/// for the batch to append into, so the last operator writes straight into the output buffer)
+/// and `commit` (the upstream hands the filled batch back). These classes are generic but do
+/// O(1) work per batch; every per-record loop runs inside the operators' closures, which are
+/// specialized where the job was written.
+///
+/// ## Concurrency
+/// Confined to the task instance that owns it.
+class Node<Input> {
+    /// The batch the upstream should append into.
+    func takeBuffer() -> Batch<Input> { preconditionFailure("\(Self.self): takeBuffer not overridden") }
+
+    /// Consumes the contents of `batch` (which is left empty).
+    func commit(_ batch: inout Batch<Input>) async throws { preconditionFailure("\(Self.self): commit not overridden") }
+
+    /// Passes a control element on, in order after the records committed so far.
+    func control(_ element: ControlElement) async throws { preconditionFailure("\(Self.self): control not overridden") }
+
+    /// The input ended: emit final records, then end the output.
+    func finish() async throws { preconditionFailure("\(Self.self): finish not overridden") }
+
+    /// The task has no input right now: send partly filled output batches.
+    func flushPartial() throws {}
+
+    /// Tries to send queued output; returns whether nothing is left queued.
+    func drain() -> Bool { true }
+}
+
+/// Identifies the stages a node runs, for counts and error messages.
+struct StageSpan {
+    /// The stages of the task.
+    var stages: [PlannedStage]
+    /// Index of the node's first stage in `stages`.
+    var first: Int
+    /// Number of stages the node runs.
+    var count: Int
+    /// Counters of the task's stages (this instance).
+    var counters: [StageCounters]
+    /// The instance's subtask.
+    var subtask: Int
+}
+
+import FlowGraph

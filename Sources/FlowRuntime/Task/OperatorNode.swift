@@ -1,0 +1,105 @@
+import FlowCore
+import FlowGraph
+
+/// Runs one body piece (a single operator or a fused chain) of a task.
+final class OperatorNode<Input, Output>: Node<Input> {
+    private let op: AnyOneInputOperator<Input, Output>
+    private let next: Node<Output>
+    private let span: StageSpan
+    private var scratch: Batch<Input>
+    private var position: Int64 = 0
+    private var internalCounts: [Int] = []
+
+    init(op: AnyOneInputOperator<Input, Output>, next: Node<Output>, span: StageSpan, batchSize: Int) {
+        self.op = op
+        self.next = next
+        self.span = span
+        scratch = Batch(capacity: batchSize)
+        internalCounts.reserveCapacity(span.count)
+    }
+
+    func open(context: OperatorContext) throws {
+        try op.open(context: context)
+    }
+
+    override func takeBuffer() -> Batch<Input> {
+        var buffer = Batch<Input>()
+        swap(&buffer, &scratch)
+        return buffer
+    }
+
+    override func commit(_ batch: inout Batch<Input>) async throws {
+        let received = batch.count
+        if received > 0 {
+            var output = next.takeBuffer()
+            let before = output.count
+            do {
+                try op.process(&batch, into: &output)
+            } catch let failure as RecordFailure {
+                throw fail(failure)
+            }
+            let emitted = output.count - before
+            span.counters[span.first].addIn(received)
+            publishCounts(emitted: emitted)
+            position += Int64(received)
+            try await next.commit(&output)
+        }
+        if batch.capacity > scratch.capacity { swap(&batch, &scratch) }
+    }
+
+    override func control(_ element: ControlElement) async throws {
+        if case .watermark(let watermark) = element {
+            var output = next.takeBuffer()
+            let before = output.count
+            let forwarded: Watermark?
+            do {
+                forwarded = try op.processWatermark(watermark, into: &output)
+            } catch let failure as RecordFailure {
+                throw fail(failure)
+            }
+            publishCounts(emitted: output.count - before)
+            try await next.commit(&output)
+            if let forwarded { try await next.control(.watermark(forwarded)) }
+        } else {
+            try await next.control(element)
+        }
+    }
+
+    override func finish() async throws {
+        var output = next.takeBuffer()
+        let before = output.count
+        do {
+            try op.finish(into: &output)
+        } catch let failure as RecordFailure {
+            throw fail(failure)
+        }
+        publishCounts(emitted: output.count - before)
+        try await next.commit(&output)
+        try await next.finish()
+    }
+
+    override func flushPartial() throws { try next.flushPartial() }
+    override func drain() -> Bool { next.drain() }
+
+    private func publishCounts(emitted: Int) {
+        let last = span.first + span.count - 1
+        span.counters[last].addOut(emitted)
+        guard span.count > 1 else { return }
+        internalCounts.removeAll(keepingCapacity: true)
+        op.internalStageCounts(into: &internalCounts)
+        for (offset, count) in internalCounts.enumerated() where offset < span.count - 1 {
+            span.counters[span.first + offset].setOut(count)
+            span.counters[span.first + offset + 1].setIn(count)
+        }
+    }
+
+    @inline(never)
+    private func fail(_ failure: RecordFailure) -> FlowError {
+        let index = span.first + min(max(failure.stage, 0), span.count - 1)
+        let stage = span.stages[index]
+        let where_ = span.count > 1 ? "input of the fused chain '\(span.stages[span.first].name)…'" : "its input"
+        return FlowError(.userFunctionFailed, "\(stage.kind) function threw on record #\(position + Int64(failure.recordIndex)) of \(where_)",
+                         stageName: stage.name, stageID: stage.uid, subtask: span.subtask,
+                         recordPosition: position + Int64(failure.recordIndex), record: failure.record, underlying: failure.underlying)
+    }
+}

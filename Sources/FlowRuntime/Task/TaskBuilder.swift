@@ -1,0 +1,242 @@
+import FlowCore
+import FlowGraph
+
+/// Builds the running instances of a plan: channels for every edge, and for every task
+/// instance its head, body nodes and tail.
+///
+/// Node bodies arrive as existentials; each is opened once here, at build time, so the generic
+/// node classes are created for the right record types. Nothing here runs per record.
+struct TaskBuilder {
+    let plan: PhysicalPlan
+    let registry: MetricsRegistry
+
+    /// channels[edge][sender][receiver], erased; `nil` where a forward edge has no channel.
+    private var channels: [[[AnyObject?]]] = []
+
+    init(plan: PhysicalPlan, registry: MetricsRegistry) {
+        self.plan = plan
+        self.registry = registry
+    }
+
+    mutating func build() throws -> [TaskInstance] {
+        let slots = plan.configuration.channelCredits
+        channels = try plan.edges.map { edge in
+            let sender = plan.tasks[edge.from]
+            let receiver = plan.tasks[edge.to]
+            let maker = ChannelMaker(slots: slots)
+            return try (0..<sender.parallelism).map { from in
+                try (0..<receiver.parallelism).map { to in
+                    if case .forward = edge.partitioning, from != to { return nil }
+                    return try Self.visitOutputType(of: sender, maker)
+                }
+            }
+        }
+        var instances: [TaskInstance] = []
+        for task in plan.tasks {
+            for subtask in 0..<task.parallelism {
+                instances.append(try instance(of: task, subtask: subtask))
+            }
+        }
+        return instances
+    }
+
+    private func instance(of task: PhysicalTask, subtask: Int) throws -> TaskInstance {
+        let counters = registry.counters[task.id][subtask]
+        let batchSize = plan.configuration.batchSize
+        let context = { (stage: PlannedStage) in
+            OperatorContext(stageName: stage.name, stageID: stage.uid, subtask: subtask,
+                            parallelism: task.parallelism, maxParallelism: task.maxParallelism)
+        }
+        var openers: [() async throws -> Void] = []
+        var closer: () async -> Void = {}
+
+        // Tail.
+        let transformStart: Int = { if case .source = task.head { return 1 } else { return 0 } }()
+        var next: AnyObject
+        switch task.tail {
+        case .sink(let factory):
+            let stage = task.stages[task.stages.count - 1]
+            let node = Self.makeSinkNode(factory, stage: stage, counters: counters[task.stages.count - 1], subtask: subtask, batchSize: batchSize)
+            openers.append { try await node.open(context(stage)) }
+            closer = node.close
+            next = node.object
+        case .output:
+            let routers = RouterMaker(plan: plan, task: task, subtask: subtask, channels: channels)
+            next = try Self.visitOutputType(of: task, routers)
+        }
+
+        // Body pieces, last to first.
+        var stageEnd = task.stages.count - { if case .sink = task.tail { return 1 } else { return 0 } }()
+        for piece in task.pieces.reversed() {
+            let count = piece.body.stageCount
+            let span = StageSpan(stages: task.stages, first: stageEnd - count, count: count, counters: counters, subtask: subtask)
+            let made = try Self.makeOperatorNode(piece.body, next: next, span: span, batchSize: batchSize)
+            let stage = task.stages[span.first]
+            openers.append { try made.open(context(stage)) }
+            next = made.object
+            stageEnd -= count
+        }
+        precondition(stageEnd == transformStart, "TaskBuilder: task \(task.id) pieces cover \(task.stages.count - stageEnd) stages, expected \(task.stages.count - transformStart)")
+
+        // Head.
+        let head: any TaskHeadDriver
+        switch task.head {
+        case .source(let factory):
+            let stage = task.stages[0]
+            let sourceContext = SourceContext(stageName: stage.name, stageID: stage.uid, subtask: subtask, parallelism: task.parallelism)
+            head = try Self.makeSourceHead(factory, first: next, context: sourceContext, counters: counters[0], batchSize: batchSize)
+        case .input:
+            var receivers: [AnyObject] = []
+            for (edgeIndex, edge) in plan.edges.enumerated() where edge.to == task.id {
+                for sender in channels[edgeIndex] { if let channel = sender[subtask] { receivers.append(channel) } }
+            }
+            head = try Self.makeInputHead(task: task, first: next, receivers: receivers)
+        }
+        let body = openers.reversed() as [() async throws -> Void]
+        return TaskInstance(label: "Task \(task.id) '\(task.name)' #\(subtask)", head: head,
+                            openBody: { for open in body { try await open() } }, closeBody: closer)
+    }
+
+    // MARK: Opening existentials
+
+    /// Calls `visitor` with the type of the records `task` emits.
+    static func visitOutputType<V: ElementTypeVisitor>(of task: PhysicalTask, _ visitor: V) throws -> V.Result {
+        if let last = task.pieces.last { return try openOutput(last.body, visitor) }
+        if case .source(let factory) = task.head { return try openSource(factory, visitor) }
+        throw FlowError(.internalError, "task \(task.id) '\(task.name)' has output edges but emits no records")
+    }
+
+    private static func openOutput<F: TransformFactory, V: ElementTypeVisitor>(_ factory: F, _ visitor: V) throws -> V.Result {
+        try visitor.visit(F.Output.self)
+    }
+
+    private static func openSource<F: SourceFactory, V: ElementTypeVisitor>(_ factory: F, _ visitor: V) throws -> V.Result {
+        try visitor.visit(F.Output.self)
+    }
+
+    private struct MadeNode {
+        var object: AnyObject
+        var open: (OperatorContext) throws -> Void
+    }
+
+    private static func makeOperatorNode(_ body: any TransformFactory, next: AnyObject, span: StageSpan, batchSize: Int) throws -> MadeNode {
+        try makeOperatorNode(opened: body, next: next, span: span, batchSize: batchSize)
+    }
+
+    private static func makeOperatorNode<F: TransformFactory>(opened factory: F, next: AnyObject, span: StageSpan, batchSize: Int) throws -> MadeNode {
+        guard let next = next as? Node<F.Output> else {
+            throw FlowError(.internalError, "stage '\(span.stages[span.first].name)' emits \(F.Output.self) but its downstream consumes another type")
+        }
+        let node = OperatorNode(op: factory.makeOperator(), next: next, span: span, batchSize: batchSize)
+        return MadeNode(object: node, open: { try node.open(context: $0) })
+    }
+
+    private struct MadeSink {
+        var object: AnyObject
+        var open: (OperatorContext) async throws -> Void
+        var close: () async -> Void
+    }
+
+    private static func makeSinkNode(_ factory: any SinkFactory, stage: PlannedStage, counters: StageCounters, subtask: Int, batchSize: Int) -> MadeSink {
+        makeSinkNode(opened: factory, stage: stage, counters: counters, subtask: subtask, batchSize: batchSize)
+    }
+
+    private static func makeSinkNode<F: SinkFactory>(opened factory: F, stage: PlannedStage, counters: StageCounters, subtask: Int, batchSize: Int) -> MadeSink {
+        let node = SinkNode(writer: factory.makeWriter(), stage: stage, counters: counters, subtask: subtask, batchSize: batchSize)
+        return MadeSink(object: node, open: { try await node.open(context: $0) }, close: { await node.close() })
+    }
+
+    private static func makeSourceHead(_ factory: any SourceFactory, first: AnyObject, context: SourceContext, counters: StageCounters, batchSize: Int) throws -> any TaskHeadDriver {
+        try makeSourceHead(opened: factory, first: first, context: context, counters: counters, batchSize: batchSize)
+    }
+
+    private static func makeSourceHead<F: SourceFactory>(opened factory: F, first: AnyObject, context: SourceContext, counters: StageCounters, batchSize: Int) throws -> any TaskHeadDriver {
+        guard let first = first as? Node<F.Output> else {
+            throw FlowError(.internalError, "source '\(context.stageName)' emits \(F.Output.self) but its downstream consumes another type")
+        }
+        return SourceHead(reader: factory.makeReader(), first: first, context: context, counters: counters, batchSize: batchSize)
+    }
+
+    private static func makeInputHead(task: PhysicalTask, first: AnyObject, receivers: [AnyObject]) throws -> any TaskHeadDriver {
+        let visitor = InputHeadMaker(first: first, receivers: receivers, taskName: task.name)
+        if let piece = task.pieces.first { return try openInput(piece.body, visitor) }
+        if case .sink(let factory) = task.tail { return try openSinkInput(factory, visitor) }
+        throw FlowError(.internalError, "task \(task.id) '\(task.name)' has neither a body nor a sink")
+    }
+
+    private static func openInput<F: TransformFactory, V: ElementTypeVisitor>(_ factory: F, _ visitor: V) throws -> V.Result {
+        try visitor.visit(F.Input.self)
+    }
+
+    private static func openSinkInput<F: SinkFactory, V: ElementTypeVisitor>(_ factory: F, _ visitor: V) throws -> V.Result {
+        try visitor.visit(F.Input.self)
+    }
+}
+
+/// Something done with a record type known only at run time.
+protocol ElementTypeVisitor {
+    associatedtype Result
+    func visit<Element>(_ type: Element.Type) throws -> Result
+}
+
+private struct ChannelMaker: ElementTypeVisitor {
+    let slots: Int
+    func visit<Element>(_ type: Element.Type) throws -> AnyObject? { LocalChannel<Element>(slots: slots) }
+}
+
+private struct InputHeadMaker: ElementTypeVisitor {
+    let first: AnyObject
+    let receivers: [AnyObject]
+    let taskName: String
+
+    func visit<Element>(_ type: Element.Type) throws -> any TaskHeadDriver {
+        guard let first = first as? Node<Element> else {
+            throw FlowError(.internalError, "task '\(taskName)': its body does not consume \(Element.self)")
+        }
+        let channels = try receivers.map { object -> any ChannelReceiver<Element> in
+            guard let channel = object as? LocalChannel<Element> else {
+                throw FlowError(.internalError, "task '\(taskName)': an input channel does not carry \(Element.self)")
+            }
+            return channel
+        }
+        return InputHead(channels: channels, first: first)
+    }
+}
+
+private struct RouterMaker: ElementTypeVisitor {
+    let plan: PhysicalPlan
+    let task: PhysicalTask
+    let subtask: Int
+    let channels: [[[AnyObject?]]]
+
+    func visit<Element>(_ type: Element.Type) throws -> AnyObject {
+        var routers: [EdgeRouter<Element>] = []
+        for (edgeIndex, edge) in plan.edges.enumerated() where edge.from == task.id {
+            let receiver = plan.tasks[edge.to]
+            let senders = try channels[edgeIndex][subtask].compactMap { $0 }.map { object -> any ChannelSender<Element> in
+                guard let channel = object as? LocalChannel<Element> else {
+                    throw FlowError(.internalError, "task '\(task.name)': an output channel does not carry \(Element.self)")
+                }
+                return channel
+            }
+            let mode: EdgeRouter<Element>.Mode
+            switch edge.partitioning {
+            case .forward: mode = .forward
+            case .rebalance: mode = .rebalance
+            case .broadcast: mode = .broadcast
+            case .hash(let factory):
+                mode = .hash(try Self.partitioner(factory, as: Element.self, taskName: task.name), keyedStage: receiver.stages.first)
+            }
+            routers.append(EdgeRouter(mode: mode, channels: senders, batchSize: plan.configuration.batchSize,
+                                      maxParallelism: receiver.maxParallelism, subtask: subtask))
+        }
+        return OutputNode(routers: routers, batchSize: plan.configuration.batchSize)
+    }
+
+    private static func partitioner<P: PartitionerFactory, Element>(_ factory: P, as type: Element.Type, taskName: String) throws -> BatchPartitioner<Element> {
+        guard let partitioner = factory.makePartitioner() as? BatchPartitioner<Element> else {
+            throw FlowError(.internalError, "task '\(taskName)': its KeyBy partitions \(P.Element.self) records, not \(Element.self)")
+        }
+        return partitioner
+    }
+}

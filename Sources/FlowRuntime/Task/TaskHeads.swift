@@ -1,0 +1,210 @@
+import FlowCore
+import FlowGraph
+
+/// What one scheduling step of a task achieved.
+enum StepResult: Equatable {
+    /// The task moved records or control elements.
+    case progressed
+    /// The task's source has nothing now; look again at `until` (or soon, if nil).
+    case idle(until: ContinuousClock.Instant?)
+    /// The task waits for input from its channels.
+    case waitingForInput
+    /// The task waits for credit on an output channel.
+    case waitingForCredit
+    /// The task is done.
+    case finished
+}
+
+/// Where a task instance's elements come from.
+protocol TaskHeadDriver: AnyObject {
+    /// Opens the head's source or nothing.
+    func open() async throws
+    /// Moves one batch or control element into the task's body.
+    func step() async throws -> StepResult
+    /// Whether the input has ended and the body was finished.
+    var hasEnded: Bool { get }
+    /// Tries to send queued output downstream.
+    func drain() -> Bool
+    /// Releases the source, if any (on success, failure and cancellation).
+    func close() async
+}
+
+/// The head of a task that runs a source.
+final class SourceHead<Output>: TaskHeadDriver {
+    private let reader: AnySourceReader<Output>
+    private let first: Node<Output>
+    private let context: SourceContext
+    private let counters: StageCounters
+    private let batchSize: Int
+    private(set) var hasEnded = false
+    private var closed = false
+
+    init(reader: AnySourceReader<Output>, first: Node<Output>, context: SourceContext, counters: StageCounters, batchSize: Int) {
+        self.reader = reader
+        self.first = first
+        self.context = context
+        self.counters = counters
+        self.batchSize = batchSize
+    }
+
+    func open() async throws {
+        try await guarded { try await reader.open(context: context) }
+    }
+
+    func step() async throws -> StepResult {
+        var buffer = first.takeBuffer()
+        let before = buffer.count
+        let status = try await guarded { try await reader.read(into: &buffer, maxCount: Swift.max(1, batchSize - before)) }
+        counters.addOut(buffer.count - before)
+        try await first.commit(&buffer)
+        switch status {
+        case .more:
+            return .progressed
+        case .idle(let until):
+            try first.flushPartial()
+            return .idle(until: until)
+        case .finished:
+            try await first.control(.watermark(.maximum))
+            try await first.finish()
+            hasEnded = true
+            await close()
+            return .progressed
+        }
+    }
+
+    func drain() -> Bool { first.drain() }
+
+    func close() async {
+        guard !closed else { return }
+        closed = true
+        await reader.close()
+    }
+
+    private func guarded<R>(_ body: () async throws -> R) async throws -> R {
+        do {
+            return try await body()
+        } catch let error as FlowError {
+            throw error
+        } catch {
+            throw FlowError(.sourceFailed, "the source failed: \(error)", stageName: context.stageName, stageID: context.stageID,
+                            subtask: context.subtask, underlying: error)
+        }
+    }
+}
+
+/// The head of a task that reads channels: it merges them, tracks the watermark (the minimum
+/// over channels that have not ended) and ends when every channel has ended.
+final class InputHead<Input>: TaskHeadDriver {
+    private let channels: [any ChannelReceiver<Input>]
+    private let first: Node<Input>
+    private var ended: [Bool]
+    private var watermarks: [Watermark]
+    private var emittedWatermark = Watermark(.unassigned)
+    private var lastBarrier: Int64 = .min
+    private var nextChannel = 0
+    private(set) var hasEnded = false
+
+    init(channels: [any ChannelReceiver<Input>], first: Node<Input>) {
+        self.channels = channels
+        self.first = first
+        ended = channels.map { _ in false }
+        watermarks = channels.map { _ in Watermark(.unassigned) }
+    }
+
+    func open() async throws {}
+
+    func step() async throws -> StepResult {
+        let count = channels.count
+        for offset in 0..<count {
+            let index = (nextChannel + offset) % count
+            guard !ended[index], let element = channels[index].receive() else { continue }
+            nextChannel = (index + 1) % count
+            switch element {
+            case .batch(var batch):
+                try await first.commit(&batch)
+                channels[index].recycle(batch)
+            case .control(let control):
+                try await handle(control, from: index)
+            }
+            return .progressed
+        }
+        try first.flushPartial()
+        return .waitingForInput
+    }
+
+    private func handle(_ control: ControlElement, from index: Int) async throws {
+        switch control {
+        case .watermark(let watermark):
+            watermarks[index] = Swift.max(watermarks[index], watermark)
+            try await advanceWatermark()
+        case .barrier(let barrier):
+            // Alignment arrives with checkpointing; until then each barrier is forwarded once.
+            if barrier.checkpointID > lastBarrier {
+                lastBarrier = barrier.checkpointID
+                try await first.control(control)
+            }
+        case .latencyMarker:
+            try await first.control(control)
+        case .endOfInput:
+            ended[index] = true
+            if ended.allSatisfy({ $0 }) {
+                try await first.finish()
+                hasEnded = true
+            } else {
+                try await advanceWatermark()
+            }
+        }
+    }
+
+    private func advanceWatermark() async throws {
+        let active = channels.indices.filter { !ended[$0] }.map { watermarks[$0] }
+        guard let minimum = active.min(), minimum > emittedWatermark else { return }
+        emittedWatermark = minimum
+        try await first.control(.watermark(minimum))
+    }
+
+    func drain() -> Bool { first.drain() }
+
+    func close() async {}
+}
+
+/// One parallel instance of a physical task.
+final class TaskInstance {
+    /// "Task 2 'Map → Sink' #0", for traces and errors.
+    let label: String
+    private let head: any TaskHeadDriver
+    private let openBody: () async throws -> Void
+    private let closeBody: () async -> Void
+    private(set) var isFinished = false
+    private var closed = false
+
+    init(label: String, head: any TaskHeadDriver, openBody: @escaping () async throws -> Void, closeBody: @escaping () async -> Void) {
+        self.label = label
+        self.head = head
+        self.openBody = openBody
+        self.closeBody = closeBody
+    }
+
+    func open() async throws {
+        try await openBody()
+        try await head.open()
+    }
+
+    func step() async throws -> StepResult {
+        if isFinished { return .finished }
+        guard head.drain() else { return .waitingForCredit }
+        if head.hasEnded {
+            isFinished = true
+            return .finished
+        }
+        return try await head.step()
+    }
+
+    /// Releases the source and the sink; safe to call more than once.
+    func close() async {
+        guard !closed else { return }
+        closed = true
+        await head.close()
+        await closeBody()
+    }
+}
