@@ -38,7 +38,7 @@ public struct Sink<Specification: SinkSpecification>: ConfigurableStage, Sendabl
     }
 }
 
-/// A sink from any ``SinkWriter``.
+/// A sink from any ``SinkWriter``: `Sink(WriterSink { MyWriter() })`.
 public struct WriterSink<Writer: SinkWriter>: TypedSinkSpecification {
     public let kind: String
     let make: @Sendable () -> Writer
@@ -49,12 +49,4 @@ public struct WriterSink<Writer: SinkWriter>: TypedSinkSpecification {
     }
 
     public func makeWriter() -> AnySinkWriter<Writer.Input> { AnySinkWriter(make()) }
-}
-
-extension SinkSpecification {
-    /// A sink that runs a custom writer, made fresh for each instance.
-    public static func writer<Writer: SinkWriter>(kind: String = "Sink", _ make: @escaping @Sendable () -> Writer) -> Self
-    where Self == WriterSink<Writer> {
-        WriterSink(kind: kind, make)
-    }
 }

@@ -9,7 +9,7 @@ public import FlowGraph
 ///     let readings = graph.source(Source(sensorReadings))
 ///     let hot = readings.filter { $0.celsius > 80 }
 ///     hot.sink(.print(prefix: "HOT "))
-///     readings.keyBy { $0.sensor }.aggregate(.max { $0.celsius }).sink(.collect(into: maxima))
+///     readings.keyBy { $0.sensor }.max { $0.celsius }.sink(.collect(into: maxima))
 /// }
 /// ```
 ///

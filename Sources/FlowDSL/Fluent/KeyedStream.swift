@@ -31,6 +31,30 @@ public struct KeyedStream<Element: Sendable, Key: Hashable & Sendable & StableHa
         adopt(keyed.aggregating(Aggregate(count)))
     }
 
+    /// The running sum of `value` per key.
+    @inlinable
+    public func sum<Value: AdditiveArithmetic & Sendable>(_ value: @escaping @Sendable (Element) throws -> Value) -> DataStream<Keyed<Key, Value>> {
+        aggregate(SumAggregate(value))
+    }
+
+    /// The smallest `value` per key so far.
+    @inlinable
+    public func min<Value: Comparable & Sendable>(_ value: @escaping @Sendable (Element) throws -> Value) -> DataStream<Keyed<Key, Value?>> {
+        aggregate(MinAggregate(value))
+    }
+
+    /// The largest `value` per key so far.
+    @inlinable
+    public func max<Value: Comparable & Sendable>(_ value: @escaping @Sendable (Element) throws -> Value) -> DataStream<Keyed<Key, Value?>> {
+        aggregate(MaxAggregate(value))
+    }
+
+    /// The mean of `value` per key so far.
+    @inlinable
+    public func average(_ value: @escaping @Sendable (Element) throws -> Double) -> DataStream<Keyed<Key, Double>> {
+        aggregate(AverageAggregate(value))
+    }
+
     /// The partitioned stream, for stateless stages or a sink after the partitioning.
     @inlinable
     public var stream: DataStream<Element> {

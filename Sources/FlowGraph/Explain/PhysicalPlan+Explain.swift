@@ -36,17 +36,22 @@ extension PhysicalPlan {
     }
 
     private func explainDOT() -> String {
-        func quoted(_ text: String) -> String {
-            "\"" + text.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"") + "\""
+        /// Escapes text for a quoted DOT record label (quotes, backslashes and record syntax).
+        func escaped(_ text: String) -> String {
+            var result = ""
+            for character in text {
+                if "\\\"{}|<>".contains(character) { result.append("\\") }
+                result.append(character)
+            }
+            return result
         }
-        var lines = ["digraph \(quoted(jobName)) {", "  rankdir=LR;", "  node [shape=record];"]
+        var lines = ["digraph \"\(escaped(jobName))\" {", "  rankdir=LR;", "  node [shape=record];"]
         for task in tasks {
-            let stages = task.stages.map { "\($0.kind): \($0.name)" }.joined(separator: "\\n")
-            let label = "Task \(task.id) (p=\(task.parallelism), \(task.backend))|\(stages)"
-            lines.append("  t\(task.id) [label=\(quoted("{" + label.replacingOccurrences(of: "'", with: "") + "}"))];")
+            let stages = task.stages.map { escaped("\($0.kind): \($0.name)") }.joined(separator: "\\n")
+            lines.append("  t\(task.id) [label=\"{Task \(task.id) (p=\(task.parallelism), \(escaped(task.backend.name)))|\(stages)}\"];")
         }
         for edge in edges {
-            lines.append("  t\(edge.from) -> t\(edge.to) [label=\(quoted(edge.partitioning.name))];")
+            lines.append("  t\(edge.from) -> t\(edge.to) [label=\"\(escaped(edge.partitioning.name))\"];")
         }
         lines.append("}")
         return lines.joined(separator: "\n")

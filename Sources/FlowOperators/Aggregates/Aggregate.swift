@@ -5,7 +5,8 @@ public import FlowCore
 ///
 /// ```swift
 /// Aggregate(.count)
-/// Aggregate(.sum { (bid: Bid) in bid.price })
+/// Aggregate.sum { (bid: Bid) in bid.price }
+/// Aggregate(MyAggregateFunction())
 /// ```
 public struct Aggregate<Function: AggregateSpecification>: ConfigurableStage, Sendable {
     public var attributes = StageAttributes(kind: "Aggregate")
@@ -16,6 +17,24 @@ public struct Aggregate<Function: AggregateSpecification>: ConfigurableStage, Se
     public init(_ function: Function) {
         self.function = function
     }
+}
+
+extension Aggregate {
+    /// Sums `value` over the records of each key.
+    public static func sum<Input, Value>(_ value: @escaping @Sendable (Input) throws -> Value) -> Aggregate
+    where Function == SumAggregate<Input, Value> { Aggregate(SumAggregate(value)) }
+
+    /// The smallest `value` of each key so far.
+    public static func min<Input, Value>(_ value: @escaping @Sendable (Input) throws -> Value) -> Aggregate
+    where Function == MinAggregate<Input, Value> { Aggregate(MinAggregate(value)) }
+
+    /// The largest `value` of each key so far.
+    public static func max<Input, Value>(_ value: @escaping @Sendable (Input) throws -> Value) -> Aggregate
+    where Function == MaxAggregate<Input, Value> { Aggregate(MaxAggregate(value)) }
+
+    /// The mean of `value` over the records of each key so far.
+    public static func average<Input>(_ value: @escaping @Sendable (Input) throws -> Double) -> Aggregate
+    where Function == AverageAggregate<Input> { Aggregate(AverageAggregate(value)) }
 }
 
 /// The operator behind ``Aggregate``: one accumulator per key, kept in memory.

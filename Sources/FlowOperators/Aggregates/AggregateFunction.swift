@@ -1,6 +1,5 @@
 /// Something ``Aggregate`` accepts: an ``AggregateFunction``, or ``CountAggregate`` which adapts
-/// to any input type. Lets `Aggregate(.count)` and `Aggregate(.sum { ... })` be written with a
-/// leading dot.
+/// to any input type (so `Aggregate(.count)` needs no type).
 public protocol AggregateSpecification: Sendable {}
 
 /// An incremental aggregation: one accumulator per key, not the records.
@@ -105,22 +104,4 @@ public struct AverageAggregate<Input>: AggregateFunction {
 extension AggregateSpecification where Self == CountAggregate {
     /// Counts the records of each key.
     public static var count: CountAggregate { CountAggregate() }
-}
-
-extension AggregateSpecification {
-    /// Sums `value` over the records of each key.
-    public static func sum<Input, Value>(_ value: @escaping @Sendable (Input) throws -> Value) -> Self
-    where Self == SumAggregate<Input, Value> { SumAggregate(value) }
-
-    /// The smallest `value` of each key.
-    public static func min<Input, Value>(_ value: @escaping @Sendable (Input) throws -> Value) -> Self
-    where Self == MinAggregate<Input, Value> { MinAggregate(value) }
-
-    /// The largest `value` of each key.
-    public static func max<Input, Value>(_ value: @escaping @Sendable (Input) throws -> Value) -> Self
-    where Self == MaxAggregate<Input, Value> { MaxAggregate(value) }
-
-    /// The mean of `value` over the records of each key.
-    public static func average<Input>(_ value: @escaping @Sendable (Input) throws -> Double) -> Self
-    where Self == AverageAggregate<Input> { AverageAggregate(value) }
 }

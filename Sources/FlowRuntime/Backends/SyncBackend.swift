@@ -9,10 +9,26 @@ public import FlowGraph
 /// to be read again; if no task can ever move again it fails with `.internalError` naming the
 /// stuck tasks rather than hanging.
 ///
+/// The scheduler suspends (`Task.yield()`) every ``yieldInterval`` steps, so a job with an
+/// endless source shares Swift's cooperative thread pool with the rest of the program (a
+/// handle's `cancel()`, a consumer of the job's output) instead of holding a thread forever.
+///
 /// ## Concurrency
 /// Confined to the calling task; everything it builds lives and dies inside ``execute(_:registry:cancellation:)``.
 public struct SyncBackend: ExecutionBackend {
-    public init() {}
+    /// Steps between two voluntary suspensions. Default 64 (a few hundred microseconds of work
+    /// at full batches).
+    public var yieldInterval: Int
+
+    /// A sync backend that yields every 64 steps.
+    public init() {
+        yieldInterval = 64
+    }
+
+    /// A sync backend that yields every `yieldInterval` steps (at least 1).
+    public init(yieldInterval: Int) {
+        self.yieldInterval = Swift.max(1, yieldInterval)
+    }
 
     public func execute(_ plan: PhysicalPlan, registry: MetricsRegistry, cancellation: CancellationFlag) async throws {
         var builder = TaskBuilder(plan: plan, registry: registry)
@@ -29,6 +45,7 @@ public struct SyncBackend: ExecutionBackend {
 
     private func schedule(_ instances: [TaskInstance], cancellation: CancellationFlag) async throws {
         var active = instances
+        var stepsSinceYield = 0
         while !active.isEmpty {
             if cancellation.isCancelled || Task.isCancelled {
                 throw FlowError(.cancelled, "the job was cancelled")
@@ -40,6 +57,11 @@ public struct SyncBackend: ExecutionBackend {
             var index = 0
             while index < active.count {
                 let result = try await active[index].step()
+                stepsSinceYield += 1
+                if stepsSinceYield >= yieldInterval {
+                    stepsSinceYield = 0
+                    await Task.yield()
+                }
                 switch result {
                 case .progressed:
                     progressed = true

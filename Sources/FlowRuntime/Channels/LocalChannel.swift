@@ -45,7 +45,10 @@ public final class LocalChannel<Element>: ChannelSender, ChannelReceiver {
     }
 
     public func recycle(_ batch: Batch<Element>) {
-        if batch.capacity > 0 && free.count < credit.slots { free.append(batch) }
+        guard batch.capacity > 0, free.count < credit.slots else { return }
+        var batch = batch
+        if !batch.isEmpty { batch.removeAll(keepingCapacity: true) }
+        free.append(batch)
     }
 
     /// Elements waiting to be received.

@@ -1,0 +1,17 @@
+# Flow — common commands. The README's two commands are `scripts/run-example` and `scripts/test`;
+# these targets call the same scripts.
+
+.PHONY: example test bench bench-quick clean
+
+example:        ## Build in release and run the WordCount example
+	scripts/run-example WordCount
+
+test:           ## Run every test (what CI runs)
+	scripts/test
+
+bench:          ## Run the benchmarks (release build of Benchmarks/; minutes)
+	scripts/bootstrap
+	cd Benchmarks && swift package --disable-sandbox benchmark --format markdown
+
+clean:
+	rm -rf .build .build-* Benchmarks/.build

@@ -1,0 +1,125 @@
+import Flow
+import Testing
+
+struct Boom: Error, CustomStringConvertible {
+    var value: Int
+    var description: String { "boom at \(value)" }
+}
+
+@Suite("Failures name the stage and the record")
+struct FailureTests {
+    @Test("A throwing Map fails the job with the stage, its uid and the record's position")
+    func throwingMap() async throws {
+        let job = try Job("fails") {
+            Source(Array(0..<5000))
+            Map { (x: Int) in x + 1 }.name("inc")
+            Map { (x: Int) throws -> Int in if x == 3001 { throw Boom(value: x) }; return x }.name("picky").uid("picky-1")
+            Filter { (x: Int) in x > 0 }
+            Sink(.discard)
+        }
+        let error = await #expect(throws: FlowError.self) { try await job.run() }
+        #expect(error?.code == .userFunctionFailed)
+        #expect(error?.stageName == "picky")
+        #expect(error?.stageID == "picky-1")
+        #expect(error?.recordPosition == 3000, "record #3000 of the chain's input is the one that became 3001")
+        #expect(error?.record == "3001", "the record the failing stage received")
+        #expect((error?.underlying as? Boom)?.value == 3001)
+        #expect(error?.description.contains("stage 'picky' (uid picky-1)") == true)
+    }
+
+    @Test("The position is the same whatever the batch size", arguments: [1, 7, 1024])
+    func positionIndependentOfBatchSize(_ batchSize: Int) async throws {
+        let job = try Job("fails", configuration: ExecutionConfiguration(batchSize: batchSize)) {
+            Source(Array(0..<100))
+            Filter { (x: Int) throws -> Bool in if x == 42 { throw Boom(value: x) }; return true }.name("guard")
+            Sink(.discard)
+        }
+        let error = await #expect(throws: FlowError.self) { try await job.run() }
+        #expect(error?.recordPosition == 42)
+        #expect(error?.stageName == "guard")
+    }
+
+    @Test("A throwing Reduce in a keyed task names the Reduce")
+    func throwingReduce() async throws {
+        let job = try Job("reduce-fails") {
+            Source(Array(0..<50))
+            KeyBy { (x: Int) in x % 3 }
+            Reduce { (a: Int, b: Int) throws -> Int in if b == 40 { throw Boom(value: b) }; return a + b }.name("sum")
+            Sink(.discard)
+        }
+        let error = await #expect(throws: FlowError.self) { try await job.run() }
+        #expect(error?.code == .userFunctionFailed)
+        #expect(error?.stageName == "sum")
+        #expect(error?.record == "40")
+        #expect(error?.recordPosition == 40)
+    }
+
+    @Test("A throwing key selector names the keyed stage it feeds")
+    func throwingKey() async throws {
+        let job = try Job("key-fails") {
+            Source(Array(0..<10))
+            KeyBy { (x: Int) throws -> Int in if x == 7 { throw Boom(value: x) }; return x }
+            Aggregate(.count).name("counts")
+            Sink(.discard)
+        }
+        let error = await #expect(throws: FlowError.self) { try await job.run() }
+        #expect(error?.code == .userFunctionFailed)
+        #expect(error?.stageName == "KeyBy → counts")
+        #expect(error?.record == "7")
+    }
+
+    struct FailingReader: SourceReader {
+        var emitted = 0
+        mutating func read(into batch: inout Batch<Int>, maxCount: Int) async throws -> SourceStatus {
+            if emitted >= 10 { throw Boom(value: emitted) }
+            batch.append(emitted)
+            emitted += 1
+            return .more
+        }
+    }
+
+    @Test("A failing source fails the job with code sourceFailed and its cause")
+    func failingSource() async throws {
+        let out = CollectedRecords<Int>()
+        let job = try Job("source-fails") {
+            Source(isParallel: false) { FailingReader() }.name("flaky")
+            Sink(.collect(into: out))
+        }
+        let error = await #expect(throws: FlowError.self) { try await job.run() }
+        #expect(error?.code == .sourceFailed)
+        #expect(error?.stageName == "flaky")
+        #expect((error?.underlying as? Boom)?.value == 10)
+        #expect(out.finishedInstances == 0, "a failed job does not finish its sinks")
+    }
+
+    struct FailingWriter: SinkWriter {
+        var seen = 0
+        mutating func write(_ batch: inout Batch<Int>) async throws {
+            seen += batch.count
+            batch.removeAll()
+            if seen > 20 { throw Boom(value: seen) }
+        }
+    }
+
+    @Test("A failing sink fails the job with code sinkFailed")
+    func failingSink() async throws {
+        let job = try Job("sink-fails", configuration: ExecutionConfiguration(batchSize: 8)) {
+            Source(Array(0..<100))
+            Sink(WriterSink(kind: "Picky") { FailingWriter() }).name("picky-sink")
+        }
+        let error = await #expect(throws: FlowError.self) { try await job.run() }
+        #expect(error?.code == .sinkFailed)
+        #expect(error?.stageName == "picky-sink")
+    }
+
+    @Test("A generator with a negative count is a configuration error at open")
+    func badGenerator() async throws {
+        let job = try Job("bad-gen") {
+            Source.generator(count: -5) { (n: Int64) in n }.name("gen")
+            Sink(.discard)
+        }
+        let error = await #expect(throws: FlowError.self) { try await job.run() }
+        #expect(error?.code == .invalidConfiguration)
+        #expect(error?.message.contains("-5") == true)
+    }
+}

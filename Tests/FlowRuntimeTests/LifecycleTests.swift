@@ -1,0 +1,136 @@
+import Flow
+import FlowTesting
+import Synchronization
+import Testing
+
+@Suite("Lifecycle: end of input, cancellation, handles, metrics")
+struct LifecycleTests {
+    @Test("End of input drains every channel and finishes every sink instance")
+    func drains() async throws {
+        for parallelism in [1, 2, 3] {
+            let out = CollectedRecords<Int>()
+            let job = try Job("drain", configuration: ExecutionConfiguration(batchSize: 16, channelCredits: 1)) {
+                Source(Array(0..<1000)).parallelism(parallelism)
+                Map { (x: Int) in x * 2 }.parallelism(parallelism)
+                KeyBy { (x: Int) in x % 17 }
+                Reduce { (a: Int, b: Int) in max(a, b) }.parallelism(parallelism)
+                Sink(.collect(into: out)).parallelism(parallelism)
+            }
+            let result = try await job.run()
+            #expect(out.records.count == 1000)
+            #expect(out.finishedInstances == parallelism)
+            #expect(result.metrics[name: "Reduce"]?.recordsIn == 1000)
+        }
+    }
+
+    @Test("Cancelling a handle stops an unbounded job with .cancelled, and its sink is closed")
+    func cancelHandle() async throws {
+        let (updates, sink) = AsyncStreamSink<Int64>.makeStream()
+        let job = try Job("forever") {
+            Source.generator { (n: Int64) in n }
+            Filter { (n: Int64) in n % 1000 == 0 }
+            Sink(sink)
+        }
+        let handle = job.start()
+        var seen = 0
+        for await _ in updates {
+            seen += 1
+            if seen == 50 { handle.cancel() }
+        }
+        let error = await #expect(throws: FlowError.self) { _ = try await handle.result }
+        #expect(error?.code == .cancelled)
+        #expect(seen >= 50, "the stream ended after the cancel (the sink was closed)")
+        #expect(handle.metrics().stages[0].recordsOut >= 49_001)
+    }
+
+    @Test("Cancelling the task that runs job.run() stops the job")
+    func cancelTask() async throws {
+        let job = try Job("forever") {
+            Source.generator { (n: Int64) in n }
+            Sink(.discard)
+        }
+        let task = Task { try await job.run() }
+        try await Task.sleep(for: .milliseconds(50))
+        task.cancel()
+        let error = await #expect(throws: FlowError.self) { try await task.value }
+        #expect(error?.code == .cancelled)
+    }
+
+    @Test("Metrics are readable while the job runs and grow")
+    func liveMetrics() async throws {
+        let job = try Job("rated") {
+            Source.generator(count: 300, recordsPerSecond: 1000) { (n: Int64) in n }.name("gen")
+            Sink(.discard).name("bin")
+        }
+        let handle = job.start()
+        try await Task.sleep(for: .milliseconds(120))
+        let early = handle.metrics()[name: "gen"]?.recordsOut ?? -1
+        let result = try await handle.result
+        #expect(early > 0 && early < 300, "mid-run count was \(early)")
+        #expect(result.metrics[name: "bin"]?.recordsIn == 300)
+    }
+
+    @Test("Counts per operator include every stage of a fused chain")
+    func fusedCounts() async throws {
+        let job = try Job("counts") {
+            Source(Array(0..<100)).name("src")
+            Filter { (x: Int) in x % 2 == 0 }.name("even")
+            FlatMap { (x: Int) in [x, x] }.name("twice")
+            CompactMap { (x: Int) in x % 4 == 0 ? x : nil }.name("quarters")
+            Sink(.discard).name("bin")
+        }
+        let metrics = try await job.run().metrics
+        #expect(job.plan.tasks.count == 1)
+        #expect(metrics[name: "src"]?.recordsOut == 100)
+        #expect(metrics[name: "even"]?.recordsIn == 100)
+        #expect(metrics[name: "even"]?.recordsOut == 50)
+        #expect(metrics[name: "twice"]?.recordsIn == 50)
+        #expect(metrics[name: "twice"]?.recordsOut == 100)
+        #expect(metrics[name: "quarters"]?.recordsOut == 50)
+        #expect(metrics[name: "bin"]?.recordsIn == 50)
+    }
+
+    @Test("A job runs again from fresh state")
+    func rerun() async throws {
+        let out = CollectedRecords<Keyed<Int, Int>>()
+        let job = try Job("again") {
+            Source([1, 1, 2])
+            KeyBy { (x: Int) in x }
+            Aggregate(.count)
+            Sink(.collect(into: out))
+        }
+        try await job.run()
+        let first = out.records
+        out.removeAll()
+        try await job.run()
+        #expect(out.records == first)
+        #expect(first.map(\.value) == [1, 2, 1])
+    }
+
+    struct ClosingReader: SourceReader {
+        let closed: Counter
+        mutating func read(into batch: inout Batch<Int>, maxCount: Int) async throws -> SourceStatus {
+            batch.append(1)
+            return .more
+        }
+        mutating func close() async { closed.increment() }
+    }
+
+    final class Counter: Sendable {
+        private let value = Atomic<Int>(0)
+        func increment() { value.add(1, ordering: .relaxed) }
+        var count: Int { value.load(ordering: .relaxed) }
+    }
+
+    @Test("A failure elsewhere closes every source")
+    func failureClosesSources() async throws {
+        let closed = Counter()
+        let job = try Job("close") {
+            Source(isParallel: true) { ClosingReader(closed: closed) }.parallelism(2)
+            Map { (x: Int) throws -> Int in throw Boom(value: x) }.parallelism(2)
+            Sink(.discard).parallelism(2)
+        }
+        await #expect(throws: FlowError.self) { try await job.run() }
+        #expect(closed.count == 2)
+    }
+}
