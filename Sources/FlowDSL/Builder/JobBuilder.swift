@@ -26,8 +26,9 @@ public import FlowOperators
 /// - `Reduce` or `Aggregate` without a `KeyBy` right before it;
 /// - a pipeline that does not start with a `Source` or that ends without a `Sink` (`Job` wants a
 ///   closed pipeline);
-/// - a closure without a parameter type (`Map { $0 + 1 }`): builder stages are type-checked one
-///   by one, so a stage cannot learn its input type from its neighbour. Write `Map { (x: Int) in x + 1 }`,
+/// - a closure without a parameter type (`Map { $0.count }`): builder stages are type-checked one
+///   by one, so a stage cannot learn its input type from its neighbour (a closure such as
+///   `{ $0 + 1 }` still compiles when literals default it to `Int`). Write `Map { (s: String) in s.count }`,
 ///   or use the fluent API (``JobGraph``), which infers it.
 @resultBuilder
 public enum JobBuilder {
