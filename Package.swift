@@ -43,8 +43,8 @@ let package = Package(
             swiftSettings: strict
         ),
 
-        .executableTarget(name: "WordCount", dependencies: ["Flow"], path: "Examples/WordCount"),
-        .executableTarget(name: "BidStream", dependencies: ["Flow"], path: "Examples/BidStream"),
+        .executableTarget(name: "WordCount", dependencies: ["Flow"], path: "Examples/WordCount", exclude: ["README.md"]),
+        .executableTarget(name: "BidStream", dependencies: ["Flow"], path: "Examples/BidStream", exclude: ["README.md"]),
 
         .testTarget(name: "FlowCoreTests", dependencies: ["FlowCore"]),
         .testTarget(name: "FlowCodecTests", dependencies: ["FlowCodec"]),

@@ -131,6 +131,7 @@ public struct GeneratorReader<Output: Sendable>: SourceReader {
         }
         if let count { allowed = Swift.min(allowed, (count - next + stride - 1) / stride) }
         var produced: Int64 = 0
+        batch.reserveCapacity(batch.count + Int(allowed))
         while produced < allowed {
             batch.append(make(next))
             next &+= stride

@@ -12,7 +12,8 @@ public struct Watermark: Hashable, Comparable, Sendable, CustomStringConvertible
     }
 
     /// The watermark that ends event time: sent when a bounded input is exhausted.
-    public static let maximum = Watermark(.maximum)
+    @inlinable
+    public static var maximum: Watermark { Watermark(.maximum) }
 
     @inlinable
     public static func < (lhs: Watermark, rhs: Watermark) -> Bool { lhs.time < rhs.time }

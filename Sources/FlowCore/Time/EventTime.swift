@@ -15,10 +15,15 @@ public struct EventTime: Hashable, Comparable, Sendable, CustomStringConvertible
     }
 
     /// The timestamp of a record that was never assigned one (`Int64.min`).
-    public static let unassigned = EventTime(milliseconds: .min)
+    ///
+    /// A computed constant, not a stored global: it folds into the caller, where a global would
+    /// cost a lazy-initialization check on every per-record use.
+    @inlinable
+    public static var unassigned: EventTime { EventTime(milliseconds: .min) }
 
     /// The largest event time; a watermark at this time means "no more records".
-    public static let maximum = EventTime(milliseconds: .max)
+    @inlinable
+    public static var maximum: EventTime { EventTime(milliseconds: .max) }
 
     /// Whether a timestamp was assigned.
     @inlinable

@@ -22,6 +22,10 @@ public struct FusedChainOperator<Chain: FusableStage>: OneInputOperator {
 
     @inlinable
     public mutating func process(_ input: inout Batch<Input>, into output: inout Batch<Output>) throws {
+        // Run on a local copy so the stages' counters stay in registers for the whole batch,
+        // instead of being written back to the heap-allocated operator after every record.
+        var chain = self.chain
+        defer { self.chain = chain }
         try withUnsafeMutablePointer(to: &output) { output in
             var appender = _BatchAppender(batch: output)
             try input.withUnsafeBuffers { records, timestamps in
@@ -51,7 +55,7 @@ struct _BatchAppender<Element>: RecordCollector {
     @inlinable
     init(batch: UnsafeMutablePointer<Batch<Element>>) { self.batch = batch }
 
-    @inlinable
+    @inlinable @inline(__always)
     mutating func collect(_ record: Element, at timestamp: EventTime) {
         batch.pointee.append(record, at: timestamp)
     }

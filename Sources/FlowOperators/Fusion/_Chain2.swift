@@ -33,7 +33,7 @@ public struct _Chain2<First: FusableStage, Second: FusableStage>: FusableStage w
         second.assignOrdinals(from: &next)
     }
 
-    @inlinable
+    @inlinable @inline(__always)
     public mutating func push<Collector: RecordCollector<Output>>(
         _ record: Input, at timestamp: EventTime, into collector: inout Collector
     ) throws {
@@ -66,7 +66,7 @@ struct _ChainLink<Next: FusableStage, Downstream: RecordCollector>: RecordCollec
         self.downstream = downstream
     }
 
-    @inlinable
+    @inlinable @inline(__always)
     mutating func collect(_ record: Next.Input, at timestamp: EventTime) throws {
         count &+= 1
         try next.pointee.push(record, at: timestamp, into: &downstream.pointee)

@@ -19,7 +19,7 @@ public struct Filter<Element: Sendable>: FusableStage {
         next += 1
     }
 
-    @inlinable
+    @inlinable @inline(__always)
     public mutating func push<Collector: RecordCollector<Element>>(
         _ record: Element, at timestamp: EventTime, into collector: inout Collector
     ) throws {

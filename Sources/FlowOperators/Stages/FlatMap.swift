@@ -21,7 +21,7 @@ public struct FlatMap<Input: Sendable, Results: Sequence>: FusableStage where Re
         next += 1
     }
 
-    @inlinable
+    @inlinable @inline(__always)
     public mutating func push<Collector: RecordCollector<Output>>(
         _ record: Input, at timestamp: EventTime, into collector: inout Collector
     ) throws {

@@ -22,7 +22,7 @@ public struct Map<Input: Sendable, Output: Sendable>: FusableStage {
         next += 1
     }
 
-    @inlinable
+    @inlinable @inline(__always)
     public mutating func push<Collector: RecordCollector<Output>>(
         _ record: Input, at timestamp: EventTime, into collector: inout Collector
     ) throws {

@@ -1,0 +1,143 @@
+import Flow
+import Synchronization
+
+// MARK: Hand-written loop
+
+/// The pipeline as one plain loop: the ceiling a fused chain is measured against.
+///
+/// - Complexity: O(n), no allocation.
+func handWrittenLoop(records n: Int64) -> Outcome {
+    var count = 0
+    var checksum: Int64 = 0
+    var seq: Int64 = 0
+    while seq < n {
+        let scaled = Workload.scale(Workload.reading(seq))
+        if Workload.keep(scaled) {
+            checksum &+= Workload.digest(scaled)
+            count &+= 1
+        }
+        seq &+= 1
+    }
+    return Outcome(count: count, checksum: checksum)
+}
+
+// MARK: Hand-written loop through closures (diagnostic)
+
+/// The four stage functions as stored `@Sendable` closures of the same types Flow stores
+/// (`(Input) throws -> Output`), so the optimizer cannot inline them.
+struct StageClosures: Sendable {
+    let reading: @Sendable (Int64) -> Reading
+    let scale: @Sendable (Reading) throws -> Scaled
+    let keep: @Sendable (Scaled) throws -> Bool
+    let digest: @Sendable (Scaled) throws -> Int64
+
+    /// Made behind an `@inline(never)` wall so the closures stay opaque at the call sites.
+    @inline(never)
+    static func make() -> StageClosures {
+        StageClosures(reading: { Workload.reading($0) }, scale: { Workload.scale($0) },
+                      keep: { Workload.keep($0) }, digest: { Workload.digest($0) })
+    }
+}
+
+/// The hand-written loop, but calling the stage functions through closures: the floor for any
+/// engine that stores user closures and calls them once per record, without batches.
+///
+/// - Complexity: O(n), no allocation; four indirect calls per record.
+func closureLoop(records n: Int64, stages: StageClosures) throws -> Outcome {
+    var count = 0
+    var checksum: Int64 = 0
+    var seq: Int64 = 0
+    while seq < n {
+        let scaled = try stages.scale(stages.reading(seq))
+        if try stages.keep(scaled) {
+            checksum &+= try stages.digest(scaled)
+            count &+= 1
+        }
+        seq &+= 1
+    }
+    return Outcome(count: count, checksum: checksum)
+}
+
+// MARK: AsyncStream pipeline
+
+/// The pipeline split over two tasks joined by an `AsyncStream`: the producer task generates and
+/// yields each record (`.unbounded`), the consumer runs map → filter → map → checksum in `for await`.
+///
+/// - Complexity: O(n); per record one `yield` and one `next()` (a lock each, and a continuation
+///   resume whenever the consumer had caught up).
+func asyncStreamPipeline(records n: Int64) async -> Outcome {
+    let (stream, continuation) = AsyncStream.makeStream(of: Reading.self, bufferingPolicy: .unbounded)
+    let producer = Task {
+        var seq: Int64 = 0
+        while seq < n {
+            continuation.yield(Workload.reading(seq))
+            seq &+= 1
+        }
+        continuation.finish()
+    }
+    var count = 0
+    var checksum: Int64 = 0
+    for await reading in stream {
+        let scaled = Workload.scale(reading)
+        if Workload.keep(scaled) {
+            checksum &+= Workload.digest(scaled)
+            count &+= 1
+        }
+    }
+    await producer.value
+    return Outcome(count: count, checksum: checksum)
+}
+
+// MARK: Flow fused chain
+
+/// Where a run's ``ChecksumWriter`` leaves its result.
+///
+/// ## Concurrency
+/// Written once per run by the sink's task (in `finish()`), read by the benchmark after
+/// `run()` returns; guarded by a `Mutex`.
+final class OutcomeBox: Sendable {
+    private let state = Mutex(Outcome(count: 0, checksum: 0))
+
+    func store(_ outcome: Outcome) { state.withLock { $0 = outcome } }
+    var outcome: Outcome { state.withLock { $0 } }
+}
+
+/// A sink that adds every record into a checksum and reports it when the input ends.
+///
+/// ## Concurrency
+/// One instance per sink instance, confined to its task (``SinkWriter``).
+struct ChecksumWriter: SinkWriter {
+    typealias Input = Int64
+
+    let box: OutcomeBox
+    var count = 0
+    var checksum: Int64 = 0
+
+    /// - Complexity: O(batch.count), no allocation.
+    mutating func write(_ batch: inout Batch<Int64>) async throws {
+        var sum = checksum
+        batch.withUnsafeBuffers { records, _ in
+            for record in records { sum &+= record }
+        }
+        checksum = sum
+        count += batch.count
+        batch.removeAll(keepingCapacity: true)
+    }
+
+    mutating func finish() async throws {
+        box.store(Outcome(count: count, checksum: checksum))
+    }
+}
+
+/// The pipeline as a Flow job: generator source → Map → Filter → Map → checksum sink, all fused
+/// into one task on the sync backend.
+func fusedJob(records n: Int64, batchSize: Int = 1024, box: OutcomeBox) throws -> Job {
+    let makeWriter: @Sendable () -> ChecksumWriter = { ChecksumWriter(box: box) }
+    return try Job("fused-chain", configuration: ExecutionConfiguration(batchSize: batchSize)) {
+        Source.generator(count: n) { (seq: Int64) in Workload.reading(seq) }
+        Map { (reading: Reading) in Workload.scale(reading) }
+        Filter { (scaled: Scaled) in Workload.keep(scaled) }
+        Map { (scaled: Scaled) in Workload.digest(scaled) }
+        Sink(WriterSink(makeWriter))
+    }
+}
