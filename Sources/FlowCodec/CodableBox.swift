@@ -2,8 +2,9 @@
 /// through ``FlowBinaryEncoder`` and ``FlowBinaryDecoder``.
 ///
 /// ```swift
-/// struct Session: Codable, Sendable { var user: String; var pages: [URLPath] }
-/// state.update(CodableBox(session))
+/// struct Session: Codable, Sendable { var user: String; var pages: [String] }
+/// let bytes = CodableBox(session).encoded()
+/// let back = try CodableBox<Session>(decoding: bytes).value
 /// ```
 ///
 /// The encoding is a varint length followed by the value's ``FlowBinaryEncoder`` bytes, so a

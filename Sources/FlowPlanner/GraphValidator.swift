@@ -36,7 +36,7 @@ struct GraphValidator {
                 }
             case .transform:
                 if inputs.isEmpty { throw error(node, "has no input: connect it to a Source or an upstream stage") }
-                if outputs.isEmpty { throw error(node, "produces records that go nowhere: add a Sink after it (Sink.discard() to drop them)") }
+                if outputs.isEmpty { throw error(node, "produces records that go nowhere: add a Sink after it (Sink(.discard) to drop them)") }
             case .sink:
                 hasSink = true
                 if inputs.isEmpty { throw error(node, "has no input: connect it to an upstream stage") }
@@ -51,7 +51,7 @@ struct GraphValidator {
         }
         guard hasSource else { throw FlowError(.invalidGraph, "job '\(graph.name)' has no Source") }
         guard hasSink else {
-            throw FlowError(.invalidGraph, "job '\(graph.name)' has no Sink: its results would go nowhere; end each branch with a Sink (Sink.discard() to drop them)")
+            throw FlowError(.invalidGraph, "job '\(graph.name)' has no Sink: its results would go nowhere; end each branch with a Sink (Sink(.discard) to drop them)")
         }
         try checkTypes()
         try checkUIDs()

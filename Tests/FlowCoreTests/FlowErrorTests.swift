@@ -43,10 +43,10 @@ private struct ParseError: Error, CustomStringConvertible {
     @Test("codes are distinct and describe themselves by name")
     func codes() {
         let codes: [FlowError.Code] = [.invalidGraph, .invalidConfiguration, .userFunctionFailed, .sourceFailed,
-                                       .sinkFailed, .malformedData, .cancelled, .invalidState, .internalError]
+                                       .sinkFailed, .malformedData, .cancelled, .internalError]
         #expect(Set(codes).count == codes.count)
         #expect(codes.map(\.description) == ["invalidGraph", "invalidConfiguration", "userFunctionFailed", "sourceFailed",
-                                             "sinkFailed", "malformedData", "cancelled", "invalidState", "internalError"])
+                                             "sinkFailed", "malformedData", "cancelled", "internalError"])
     }
 
     @Test("describe keeps a text of at most 200 characters whole", arguments: [0, 1, 199, 200])

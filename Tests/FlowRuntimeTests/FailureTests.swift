@@ -122,4 +122,28 @@ struct FailureTests {
         #expect(error?.code == .invalidConfiguration)
         #expect(error?.message.contains("-5") == true)
     }
+
+    struct Fussy: OneInputOperator {
+        mutating func process(_ input: inout Batch<Int>, into output: inout Batch<Int>) throws {
+            throw Boom(value: input.count)
+        }
+    }
+
+    @Test("A custom operator that throws a plain error fails the job naming its stage")
+    func customOperator() async throws {
+        var graph = LogicalGraph(name: "custom")
+        let source = graph.addNode(StageAttributes(kind: "Source"), body: .source(SourceBody<Int>(isParallel: true) {
+            AnySourceReader(CollectionReader([1, 2, 3]))
+        }))
+        let fussy = graph.addNode(StageAttributes(kind: "Fussy", name: "fussy"), body: .transform(TransformBody<Int, Int>(stageCount: 1) {
+            AnyOneInputOperator(Fussy())
+        }))
+        let sink = graph.addNode(StageAttributes(kind: "Discard"), body: .sink(SinkBody<Int> { DiscardSink().makeWriter(for: Int.self) }))
+        graph.connect(source, to: fussy)
+        graph.connect(fussy, to: sink)
+        let error = await #expect(throws: FlowError.self) { try await Job(graph: graph).run() }
+        #expect(error?.code == .userFunctionFailed)
+        #expect(error?.stageName == "fussy")
+        #expect((error?.underlying as? Boom)?.value == 3)
+    }
 }

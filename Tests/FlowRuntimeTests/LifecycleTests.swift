@@ -63,10 +63,17 @@ struct LifecycleTests {
             Sink(.discard).name("bin")
         }
         let handle = job.start()
-        try await Task.sleep(for: .milliseconds(120))
-        let early = handle.metrics()[name: "gen"]?.recordsOut ?? -1
+        // Poll (other tests share the machine, so no fixed sleep) until a snapshot lands mid-run.
+        var midRun: Int?
+        let deadline = ContinuousClock.now + .seconds(20)
+        while midRun == nil, ContinuousClock.now < deadline {
+            let seen = handle.metrics()[name: "gen"]?.recordsOut ?? 0
+            if seen > 0 && seen < 300 { midRun = seen }
+            try await Task.sleep(for: .milliseconds(2))
+        }
         let result = try await handle.result
-        #expect(early > 0 && early < 300, "mid-run count was \(early)")
+        #expect(midRun != nil, "never saw a count strictly between 0 and 300 while the job ran")
+        #expect(result.metrics[name: "gen"]?.recordsOut == 300)
         #expect(result.metrics[name: "bin"]?.recordsIn == 300)
     }
 

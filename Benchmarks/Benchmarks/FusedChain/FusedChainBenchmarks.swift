@@ -22,6 +22,8 @@ enum Setup {
     static let job1024 = try! fusedJob(records: records, batchSize: 1024, box: box1024)
     static let job64 = try! fusedJob(records: records, batchSize: 64, box: box64)
     static let job4096 = try! fusedJob(records: records, batchSize: 4096, box: box4096)
+    static let boxTyped = OutcomeBox()
+    static let jobTyped = try! typedFusedJob(records: records, batchSize: 1024, box: boxTyped)
     static let closures = StageClosures.make()
 }
 
@@ -31,7 +33,7 @@ let recordsPerSecond = BenchmarkMetric.custom("Records/s", polarity: .prefersLar
 /// Checks, outside any measured region, that every variant computes the same result and that
 /// the Flow job is one fused task. Stops the run if not.
 func verifyVariants() async throws {
-    for job in [Setup.job1024, Setup.job64, Setup.job4096] {
+    for job in [Setup.job1024, Setup.job64, Setup.job4096, Setup.jobTyped] {
         precondition(job.plan.tasks.count == 1 && job.plan.tasks[0].stages.count == 5 && job.plan.tasks[0].pieces.count == 1,
                      "the benchmark job is not one task with all five stages fused:\n\(job.explain())")
     }
@@ -50,11 +52,12 @@ func verifyVariants() async throws {
 
     // The fused chain at every batch size against the loop at N = 10M.
     let loop = handWrittenLoop(records: opaque(Setup.records))
-    for (job, box) in [(Setup.job1024, Setup.box1024), (Setup.job64, Setup.box64), (Setup.job4096, Setup.box4096)] {
+    for (job, box) in [(Setup.job1024, Setup.box1024), (Setup.job64, Setup.box64), (Setup.job4096, Setup.box4096),
+                       (Setup.jobTyped, Setup.boxTyped)] {
         try await job.run()
         precondition(box.outcome == loop, "N=\(Setup.records) batch \(job.configuration.batchSize): fused \(box.outcome), loop \(loop)")
     }
-    print("verified: N=\(small): \(loopSmall) in all variants; N=\(Setup.records): \(loop) in loop and fused (batch 64/1024/4096)")
+    print("verified: N=\(small): \(loopSmall) in all variants; N=\(Setup.records): \(loop) in loop and fused (batch 64/1024/4096, typed stages)")
 }
 
 /// Runs `body` once as a measured iteration of `records` records, and records its rate.
@@ -84,6 +87,13 @@ let benchmarks: @Sendable () -> Void = {
         }
     } setup: {
         try await verifyVariants()
+    }
+
+    Benchmark("Flow fused chain, stages as types (sync backend), batch 1024, N=10M", configuration: large) { benchmark in
+        try await measured(benchmark, records: Setup.records) {
+            try await Setup.jobTyped.run()
+            return Setup.boxTyped.outcome
+        }
     }
 
     Benchmark("Flow fused chain (sync backend), batch 64, N=10M", configuration: large) { benchmark in

@@ -141,3 +141,35 @@ func fusedJob(records n: Int64, batchSize: Int = 1024, box: OutcomeBox) throws -
         Sink(WriterSink(makeWriter))
     }
 }
+
+// MARK: Flow fused chain, stages written as types
+
+/// The workload's functions as types (`MapFunction`, `FilterFunction`, `GeneratorFunction`), so
+/// the compiler can inline them into Flow's fused loop as it does into the hand-written loop.
+struct ReadingGenerator: GeneratorFunction {
+    func make(_ sequenceNumber: Int64) -> Reading { Workload.reading(sequenceNumber) }
+}
+
+struct ScaleFunction: MapFunction {
+    func map(_ input: Reading) -> Scaled { Workload.scale(input) }
+}
+
+struct KeepFunction: FilterFunction {
+    func isIncluded(_ element: Scaled) -> Bool { Workload.keep(element) }
+}
+
+struct DigestFunction: MapFunction {
+    func map(_ input: Scaled) -> Int64 { Workload.digest(input) }
+}
+
+/// The same job with typed stages: generator → MapWith → FilterWith → MapWith → checksum sink.
+func typedFusedJob(records n: Int64, batchSize: Int = 1024, box: OutcomeBox) throws -> Job {
+    let makeWriter: @Sendable () -> ChecksumWriter = { ChecksumWriter(box: box) }
+    return try Job("fused-chain-typed", configuration: ExecutionConfiguration(batchSize: batchSize)) {
+        Source.generator(count: n, function: ReadingGenerator())
+        MapWith(ScaleFunction())
+        FilterWith(KeepFunction())
+        MapWith(DigestFunction())
+        Sink(WriterSink(makeWriter))
+    }
+}

@@ -6,7 +6,7 @@ import Darwin
 #endif
 
 /// Prints each record on its own line to standard output, as `prefix` + the record's
-/// description (and `"<subtask>> "` first when the sink runs in parallel, as Flink does).
+/// description (and `"<n>> "` first, n = subtask + 1, when the sink runs in parallel, as Flink does).
 /// One write per batch.
 public struct PrintSink: GenericSinkSpecification {
     public var kind: String { "Print" }

@@ -36,8 +36,17 @@ public struct Source<Output: Sendable>: ConfigurableStage, Sendable {
     @inlinable
     public static func generator(count: Int64? = nil, recordsPerSecond: Double? = nil,
                                  _ make: @escaping @Sendable (Int64) -> Output) -> Source<Output> {
+        generator(count: count, recordsPerSecond: recordsPerSecond, function: ClosureGenerator(make))
+    }
+
+    /// Emits `function.make(n)` for sequence numbers n = 0, 1, 2, …: ``generator(count:recordsPerSecond:_:)``
+    /// with the record maker written as a type, which the compiler can inline into the read loop.
+    @inlinable
+    public static func generator<Function: GeneratorFunction>(count: Int64? = nil, recordsPerSecond: Double? = nil,
+                                                               function: Function) -> Source<Output>
+    where Function.Output == Output {
         Source(kind: "Source", isParallel: true) {
-            GeneratorReader(count: count, recordsPerSecond: recordsPerSecond, make: make)
+            GeneratorReader(count: count, recordsPerSecond: recordsPerSecond, function: function)
         }
     }
 
@@ -74,21 +83,44 @@ public struct CollectionReader<Base: Collection & Sendable>: SourceReader where 
 
     @inlinable
     public mutating func read(into batch: inout Batch<Base.Element>, maxCount: Int) async throws -> SourceStatus {
-        var taken = 0
-        while taken < maxCount && position != end {
-            batch.append(base[position])
-            base.formIndex(after: &position)
-            taken += 1
+        batch.withAppender(reservingCapacity: maxCount) { appender in
+            var taken = 0
+            while taken < maxCount && position != end {
+                appender.append(base[position])
+                base.formIndex(after: &position)
+                taken += 1
+            }
         }
         return position == end ? .finished : .more
     }
 }
 
+/// Makes a record from its sequence number, for ``Source/generator(count:recordsPerSecond:function:)``.
+public protocol GeneratorFunction<Output>: Sendable {
+    /// The type of the records made.
+    associatedtype Output: Sendable
+    /// Record number `sequenceNumber`.
+    func make(_ sequenceNumber: Int64) -> Output
+}
+
+/// A ``GeneratorFunction`` from a closure.
+public struct ClosureGenerator<Output: Sendable>: GeneratorFunction {
+    @usableFromInline let body: @Sendable (Int64) -> Output
+
+    @inlinable
+    public init(_ body: @escaping @Sendable (Int64) -> Output) { self.body = body }
+
+    @inlinable
+    public func make(_ sequenceNumber: Int64) -> Output { body(sequenceNumber) }
+}
+
 /// Makes records from sequence numbers, optionally rate-limited.
-public struct GeneratorReader<Output: Sendable>: SourceReader {
+public struct GeneratorReader<Function: GeneratorFunction>: SourceReader {
+    public typealias Output = Function.Output
+
     @usableFromInline let count: Int64?
     @usableFromInline let recordsPerSecond: Double?
-    @usableFromInline let make: @Sendable (Int64) -> Output
+    @usableFromInline let function: Function
     @usableFromInline var next: Int64 = 0
     @usableFromInline var stride: Int64 = 1
     @usableFromInline var emitted: Int64 = 0
@@ -96,10 +128,10 @@ public struct GeneratorReader<Output: Sendable>: SourceReader {
     @usableFromInline var start: ContinuousClock.Instant?
 
     @inlinable
-    public init(count: Int64?, recordsPerSecond: Double?, make: @escaping @Sendable (Int64) -> Output) {
+    public init(count: Int64?, recordsPerSecond: Double?, function: Function) {
         self.count = count
         self.recordsPerSecond = recordsPerSecond
-        self.make = make
+        self.function = function
     }
 
     public mutating func open(context: SourceContext) async throws {
@@ -131,11 +163,12 @@ public struct GeneratorReader<Output: Sendable>: SourceReader {
         }
         if let count { allowed = Swift.min(allowed, (count - next + stride - 1) / stride) }
         var produced: Int64 = 0
-        batch.reserveCapacity(batch.count + Int(allowed))
-        while produced < allowed {
-            batch.append(make(next))
-            next &+= stride
-            produced += 1
+        batch.withAppender(reservingCapacity: Int(allowed)) { appender in
+            while produced < allowed {
+                appender.append(function.make(next))
+                next &+= stride
+                produced += 1
+            }
         }
         emitted += produced
         if let count, next >= count { return .finished }

@@ -15,7 +15,9 @@ public struct FlowError: Error, Sendable, CustomStringConvertible {
         /// The job's graph is invalid (no sink, a cycle, a stage without consumer, a mistyped
         /// edge, a duplicate uid…): fix the job definition.
         public static let invalidGraph = Code("invalidGraph")
-        /// A setting is out of range (parallelism < 1, batch size < 1, …): fix the configuration.
+        /// A job-wide setting is out of range (batch size < 1, default parallelism < 1, a
+        /// generator's negative count…): fix the configuration. A stage's own bad parallelism
+        /// is an ``invalidGraph`` error naming the stage.
         public static let invalidConfiguration = Code("invalidConfiguration")
         /// A user function threw while processing a record; ``FlowError/underlying`` holds its error.
         public static let userFunctionFailed = Code("userFunctionFailed")
@@ -27,8 +29,6 @@ public struct FlowError: Error, Sendable, CustomStringConvertible {
         public static let malformedData = Code("malformedData")
         /// The job was cancelled before it finished.
         public static let cancelled = Code("cancelled")
-        /// A job handle was asked for something its state does not allow (e.g. started twice).
-        public static let invalidState = Code("invalidState")
         /// Flow itself broke an invariant: a bug to report, with this message.
         public static let internalError = Code("internalError")
 
@@ -45,7 +45,8 @@ public struct FlowError: Error, Sendable, CustomStringConvertible {
     public var stageID: String?
     /// The parallel instance (0-based) that failed, if any.
     public var subtask: Int?
-    /// The 0-based position of the failing record in the failing task's input, if any.
+    /// The 0-based position of the failing record in the input of the failing operator — for a
+    /// fused chain, in the input of the chain that holds the failing stage — if any.
     public var recordPosition: Int64?
     /// A description of the failing record, if any (truncated to 200 characters).
     public var record: String?

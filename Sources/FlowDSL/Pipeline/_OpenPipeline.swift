@@ -76,7 +76,7 @@ public struct _OpenPipeline<Output: Sendable>: _PipelineHead, Sendable {
     /// Partitions every tail by `keyBy`'s key.
     @inlinable
     public func keyed<Key>(by keyBy: KeyBy<Output, Key>) -> _KeyedPipeline<Output, Key> {
-        let partitioning = Partitioning.hash(KeyPartitioner(key: keyBy.key))
+        let partitioning = Partitioning.hash(KeyPartitioner(key: keyBy.key, name: keyBy.attributes.name))
         return _KeyedPipeline(base: _OpenPipeline(graph: graph, tails: tails.map { ($0.node, partitioning) }), keyBy: keyBy)
     }
 }

@@ -37,7 +37,7 @@ public protocol SinkFactory: Sendable {
 public protocol PartitionerFactory<Element>: Sendable {
     /// The type of the records partitioned.
     associatedtype Element: Sendable
-    /// The key's type, for `explain()`.
+    /// The key's type (and the KeyBy's name, if any), for `explain()`.
     var keyTypeName: String { get }
     /// Makes the partitioner of one sending instance.
     func makePartitioner() -> BatchPartitioner<Element>
@@ -94,9 +94,10 @@ public struct KeyPartitioner<Element: Sendable>: PartitionerFactory {
     public let keyTypeName: String
     @usableFromInline let partitioner: BatchPartitioner<Element>
 
+    /// A partitioner by `key`; `name`, if given, labels the exchange in `explain()`.
     @inlinable
-    public init<Key: StableHashable>(key: @escaping @Sendable (Element) throws -> Key) {
-        keyTypeName = String(describing: Key.self)
+    public init<Key: StableHashable>(key: @escaping @Sendable (Element) throws -> Key, name: String? = nil) {
+        keyTypeName = name.map { "\($0): \(Key.self)" } ?? String(describing: Key.self)
         partitioner = BatchPartitioner(key: key)
     }
 

@@ -54,7 +54,8 @@ where Function.Input: Sendable {
 
     @inlinable
     public mutating func process(_ input: inout Batch<Input>, into output: inout Batch<Output>) throws {
-        try input.withUnsafeBuffers { records, timestamps in
+        try output.withAppender(reservingCapacity: input.count) { output in
+          try input.withUnsafeBuffers { records, timestamps in
             for index in records.indices {
                 let record = records[index]
                 do {
@@ -72,6 +73,7 @@ where Function.Input: Sendable {
                     throw RecordFailure(stage: 0, recordIndex: index, record: FlowError.describe(record), underlying: error)
                 }
             }
+          }
         }
         input.removeAll(keepingCapacity: true)
     }

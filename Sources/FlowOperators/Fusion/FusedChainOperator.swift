@@ -26,8 +26,7 @@ public struct FusedChainOperator<Chain: FusableStage>: OneInputOperator {
         // instead of being written back to the heap-allocated operator after every record.
         var chain = self.chain
         defer { self.chain = chain }
-        try withUnsafeMutablePointer(to: &output) { output in
-            var appender = _BatchAppender(batch: output)
+        try output.withAppender(reservingCapacity: input.count) { appender in
             try input.withUnsafeBuffers { records, timestamps in
                 for index in records.indices {
                     do {
@@ -47,17 +46,11 @@ public struct FusedChainOperator<Chain: FusableStage>: OneInputOperator {
     }
 }
 
-/// The collector at the end of a fused chain: appends to the task's output batch. Not API.
-@usableFromInline
-struct _BatchAppender<Element>: RecordCollector {
-    @usableFromInline let batch: UnsafeMutablePointer<Batch<Element>>
-
-    @inlinable
-    init(batch: UnsafeMutablePointer<Batch<Element>>) { self.batch = batch }
-
+/// The end of a fused chain: records go straight into the output batch's storage.
+extension BatchAppender: RecordCollector {
     @inlinable @inline(__always)
-    mutating func collect(_ record: Element, at timestamp: EventTime) {
-        batch.pointee.append(record, at: timestamp)
+    public mutating func collect(_ record: Element, at timestamp: EventTime) {
+        append(record, at: timestamp)
     }
 }
 

@@ -8,8 +8,10 @@ public import FlowCore
 /// ```
 /// Keys are hashed with ``StableHasher`` into key groups, so the assignment is the same in every
 /// process and after a restore.
-public struct KeyBy<Element: Sendable, Key: Hashable & Sendable & StableHashable>: ConfigurableStage, Sendable {
-    public var attributes = StageAttributes(kind: "KeyBy")
+public struct KeyBy<Element: Sendable, Key: Hashable & Sendable & StableHashable>: Sendable {
+    /// The kind ("KeyBy") and the name given with ``name(_:)``. `KeyBy` is not a stage of its
+    /// own but the key exchange in front of the next stage, so it takes no other modifier.
+    public private(set) var attributes = StageAttributes(kind: "KeyBy")
     /// The key selector.
     public let key: @Sendable (Element) throws -> Key
 
@@ -22,6 +24,13 @@ public struct KeyBy<Element: Sendable, Key: Hashable & Sendable & StableHashable
     ///
     /// - Complexity: a key-path read per record is slower than a closure; prefer a closure on
     ///   hot paths.
+    /// Names the key exchange (shown by `explain()` on the edge: `hash(name: Key)`).
+    public func name(_ name: String) -> KeyBy {
+        var copy = self
+        copy.attributes.name = name
+        return copy
+    }
+
     public init(_ keyPath: KeyPath<Element, Key>) {
         // Key paths are immutable values; sharing one across tasks is safe.
         nonisolated(unsafe) let keyPath = keyPath

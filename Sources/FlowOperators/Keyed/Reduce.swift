@@ -32,7 +32,8 @@ public struct KeyedReduceOperator<Element: Sendable, Key: Hashable & Sendable>: 
 
     @inlinable
     public mutating func process(_ input: inout Batch<Element>, into output: inout Batch<Element>) throws {
-        try input.withUnsafeBuffers { records, timestamps in
+        try output.withAppender(reservingCapacity: input.count) { output in
+          try input.withUnsafeBuffers { records, timestamps in
             for index in records.indices {
                 let record = records[index]
                 do {
@@ -49,6 +50,7 @@ public struct KeyedReduceOperator<Element: Sendable, Key: Hashable & Sendable>: 
                     throw RecordFailure(stage: 0, recordIndex: index, record: FlowError.describe(record), underlying: error)
                 }
             }
+          }
         }
         input.removeAll(keepingCapacity: true)
     }

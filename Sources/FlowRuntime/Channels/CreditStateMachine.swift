@@ -7,7 +7,7 @@
 /// directly; a threaded or networked channel wraps it in a lock or an event loop).
 ///
 /// ```
-///            elementSent (credit > 0)
+///          sendRequested (credit > 0)
 ///   credits ─────────────────────────► inFlight
 ///      ▲                                  │
 ///      └──────── elementConsumed ─────────┘

@@ -35,8 +35,8 @@ final class OperatorNode<Input, Output>: Node<Input> {
             let before = output.count
             do {
                 try op.process(&batch, into: &output)
-            } catch let failure as RecordFailure {
-                throw fail(failure)
+            } catch {
+                throw fail(error)
             }
             let emitted = output.count - before
             span.counters[span.first].addIn(received)
@@ -54,8 +54,8 @@ final class OperatorNode<Input, Output>: Node<Input> {
             let forwarded: Watermark?
             do {
                 forwarded = try op.processWatermark(watermark, into: &output)
-            } catch let failure as RecordFailure {
-                throw fail(failure)
+            } catch {
+                throw fail(error)
             }
             publishCounts(emitted: output.count - before)
             try await next.commit(&output)
@@ -70,8 +70,8 @@ final class OperatorNode<Input, Output>: Node<Input> {
         let before = output.count
         do {
             try op.finish(into: &output)
-        } catch let failure as RecordFailure {
-            throw fail(failure)
+        } catch {
+            throw fail(error)
         }
         publishCounts(emitted: output.count - before)
         try await next.commit(&output)
@@ -93,8 +93,16 @@ final class OperatorNode<Input, Output>: Node<Input> {
         }
     }
 
+    /// The error to fail the job with: a ``RecordFailure`` names its record; any other error
+    /// from an operator (a custom one) is wrapped with the stage; a ``FlowError`` passes through.
     @inline(never)
-    private func fail(_ failure: RecordFailure) -> FlowError {
+    private func fail(_ error: any Error) -> FlowError {
+        if let error = error as? FlowError { return error }
+        guard let failure = error as? RecordFailure else {
+            let stage = span.stages[span.first]
+            return FlowError(.userFunctionFailed, "\(stage.kind) operator threw: \(error)", stageName: stage.name, stageID: stage.uid,
+                             subtask: span.subtask, underlying: error)
+        }
         let index = span.first + min(max(failure.stage, 0), span.count - 1)
         let stage = span.stages[index]
         let where_ = span.count > 1 ? "input of the fused chain '\(span.stages[span.first].name)…'" : "its input"
