@@ -162,15 +162,18 @@ public struct GeneratorReader<Function: GeneratorFunction>: SourceReader {
             allowed = Swift.min(allowed, due)
         }
         if let count { allowed = Swift.min(allowed, (count - next + stride - 1) / stride) }
-        var produced: Int64 = 0
+        // Loop state in locals, so it stays in registers (not in `self`) for the whole batch.
+        var sequence = next
+        let step = stride
+        let function = function
         batch.withAppender(reservingCapacity: Int(allowed)) { appender in
-            while produced < allowed {
-                appender.append(function.make(next))
-                next &+= stride
-                produced += 1
+            for _ in 0..<allowed {
+                appender.append(function.make(sequence))
+                sequence &+= step
             }
         }
-        emitted += produced
+        next = sequence
+        emitted += allowed
         if let count, next >= count { return .finished }
         return rate > 0 ? .idle(until: nil) : .more
     }
