@@ -1,34 +1,24 @@
-public import FlowCore
-
 /// Keeps the records for which the predicate is true.
-public struct Filter<Element: Sendable>: FusableStage {
-    public typealias Input = Element
-    public typealias Output = Element
+///
+/// `Filter` is ``FilterWith`` running a closure; for a hot stage, write a ``FilterFunction`` type.
+public typealias Filter<Element: Sendable> = FilterWith<ClosureFilterFunction<Element>>
 
-    public var attributes = StageAttributes(kind: "Filter")
-    @usableFromInline let isIncluded: @Sendable (Element) throws -> Bool
-    @usableFromInline var ordinal = 0
+/// A ``FilterFunction`` from a closure (what ``Filter`` runs).
+public struct ClosureFilterFunction<Element: Sendable>: FilterFunction {
+    @usableFromInline let predicate: @Sendable (Element) throws -> Bool
 
-    /// Creates a filter stage.
-    public init(_ isIncluded: @escaping @Sendable (Element) throws -> Bool) {
-        self.isIncluded = isIncluded
-    }
+    @inlinable
+    public init(_ predicate: @escaping @Sendable (Element) throws -> Bool) { self.predicate = predicate }
 
-    public mutating func assignOrdinals(from next: inout Int) {
-        ordinal = next
-        next += 1
-    }
+    @inlinable
+    public func isIncluded(_ element: Element) throws -> Bool { try predicate(element) }
+}
 
-    @inlinable @inline(__always)
-    public mutating func push<Collector: RecordCollector<Element>>(
-        _ record: Element, at timestamp: EventTime, into collector: inout Collector
-    ) throws {
-        let keep: Bool
-        do {
-            keep = try isIncluded(record)
-        } catch {
-            throw StageFailure(stage: ordinal, record: FlowError.describe(record), underlying: error)
-        }
-        if keep { try collector.collect(record, at: timestamp) }
+extension FilterWith {
+    /// Creates a filter stage running `isIncluded`.
+    @inlinable
+    public init<Element>(_ isIncluded: @escaping @Sendable (Element) throws -> Bool)
+    where Function == ClosureFilterFunction<Element> {
+        self.init(ClosureFilterFunction(isIncluded))
     }
 }

@@ -1,5 +1,3 @@
-public import FlowCore
-
 /// Transforms each record into exactly one record.
 ///
 /// ```swift
@@ -7,31 +5,25 @@ public import FlowCore
 /// ```
 /// In a result-builder job the closure's parameter type must be written out: each stage of a
 /// builder is type-checked on its own, so it cannot learn its input type from the stage before.
-public struct Map<Input: Sendable, Output: Sendable>: FusableStage {
-    public var attributes = StageAttributes(kind: "Map")
+/// `Map` is ``MapWith`` running a closure; for a hot stage, write a ``MapFunction`` type instead.
+public typealias Map<Input: Sendable, Output: Sendable> = MapWith<ClosureMapFunction<Input, Output>>
+
+/// A ``MapFunction`` from a closure (what ``Map`` runs).
+public struct ClosureMapFunction<Input: Sendable, Output: Sendable>: MapFunction {
     @usableFromInline let transform: @Sendable (Input) throws -> Output
-    @usableFromInline var ordinal = 0
 
-    /// Creates a map stage.
-    public init(_ transform: @escaping @Sendable (Input) throws -> Output) {
-        self.transform = transform
-    }
+    @inlinable
+    public init(_ transform: @escaping @Sendable (Input) throws -> Output) { self.transform = transform }
 
-    public mutating func assignOrdinals(from next: inout Int) {
-        ordinal = next
-        next += 1
-    }
+    @inlinable
+    public func map(_ input: Input) throws -> Output { try transform(input) }
+}
 
-    @inlinable @inline(__always)
-    public mutating func push<Collector: RecordCollector<Output>>(
-        _ record: Input, at timestamp: EventTime, into collector: inout Collector
-    ) throws {
-        let result: Output
-        do {
-            result = try transform(record)
-        } catch {
-            throw StageFailure(stage: ordinal, record: FlowError.describe(record), underlying: error)
-        }
-        try collector.collect(result, at: timestamp)
+extension MapWith {
+    /// Creates a map stage running `transform`.
+    @inlinable
+    public init<Input, Output>(_ transform: @escaping @Sendable (Input) throws -> Output)
+    where Function == ClosureMapFunction<Input, Output> {
+        self.init(ClosureMapFunction(transform))
     }
 }
