@@ -190,7 +190,7 @@ public struct AsyncSequenceReader<Base: AsyncSequence & Sendable>: SourceReader 
 
     @inlinable
     public mutating func read(into batch: inout Batch<Base.Element>, maxCount: Int) async throws -> SourceStatus {
-        guard let element = try await iterator.next() else { return .finished }
+        guard let element = try await iterator.next(isolation: #isolation) else { return .finished }
         batch.append(element)
         return .idle(until: nil)
     }
