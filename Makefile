@@ -1,7 +1,7 @@
 # Flow — common commands. The README's two commands are `scripts/run-example` and `scripts/test`;
 # these targets call the same scripts.
 
-.PHONY: example test bench bench-quick clean
+.PHONY: example test bench clean
 
 example:        ## Build in release and run the WordCount example
 	scripts/run-example WordCount

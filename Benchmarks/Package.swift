@@ -1,4 +1,4 @@
-// swift-tools-version: 6.1
+// swift-tools-version: 6.2
 import PackageDescription
 
 // Benchmarks for Flow, in their own package so the main build stays light.
@@ -9,14 +9,14 @@ let package = Package(
     name: "FlowBenchmarks",
     platforms: [.macOS(.v15)],
     dependencies: [
-        .package(path: ".."),
+        .package(name: "Flow", path: ".."),
         .package(url: "https://github.com/ordo-one/benchmark", from: "1.38.1", traits: ["MallocInterposer"]),
     ],
     targets: [
         .executableTarget(
             name: "FusedChainBenchmarks",
             dependencies: [
-                .product(name: "Flow", package: "main"),
+                .product(name: "Flow", package: "Flow"),
                 .product(name: "Benchmark", package: "benchmark"),
             ],
             path: "Benchmarks/FusedChain",

@@ -16,7 +16,7 @@ struct GraphValidator {
             throw FlowError(.invalidGraph, "job '\(graph.name)' has no stages: start it with a Source")
         }
         for edge in graph.edges {
-            guard edge.from.rawValue < graph.nodes.count, edge.to.rawValue < graph.nodes.count else {
+            guard (0..<graph.nodes.count).contains(edge.from.rawValue), (0..<graph.nodes.count).contains(edge.to.rawValue) else {
                 throw FlowError(.invalidGraph, "an edge \(edge.from) → \(edge.to) names a stage that is not in job '\(graph.name)'")
             }
         }

@@ -4,9 +4,11 @@ public import Flow
 /// credits per channel, fusion on and off.
 ///
 /// ```swift
-/// let outputs = try await ExecutionVariants.standard.map { configuration in
-///     try await run(job.configured { $0 = configuration })
-/// }
+/// let out = CollectedRecords<Int>()
+/// let results = try await ExecutionVariants.run(
+///     makeJob: { configuration in out.removeAll(); return try makeJob(configuration, into: out) },
+///     collect: { out.records })
+/// for (configuration, output) in results { #expect(output == results[0].output, "\(configuration)") }
 /// ```
 public enum ExecutionVariants {
     /// The standard set: every combination of batch size {1, 3, 64, 1024}, credits {1, 4} and

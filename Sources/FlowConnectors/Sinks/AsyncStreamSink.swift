@@ -8,6 +8,9 @@ public import FlowCore
 /// let handle = job.start()
 /// for await update in updates { … }   // ends when the job ends, fails or is cancelled
 /// ```
+/// A stream ends with its job: make a new stream and sink for each run of a job (a second run
+/// into a finished stream would drop its records).
+///
 /// The stream buffers without bound by default (an `AsyncStream` cannot push back on the job):
 /// pass a `bufferingPolicy` to bound it, knowing that the policy then drops records the host
 /// did not take in time.

@@ -1,9 +1,4 @@
 public import FlowCore
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 
 /// Prints each record on its own line to standard output, as `prefix` + the record's
 /// description (and `"<n>> "` first, n = subtask + 1, when the sink runs in parallel, as Flink does).
@@ -34,7 +29,7 @@ public struct PrintSink: GenericSinkSpecification {
                 text += String(describing: record)
                 text += "\n"
             }
-            text.withUTF8(writeToStandardOutput)
+            Swift.print(text, terminator: "")  // one locked stdio write per batch, ordered with the program's own print()
             batch.removeAll(keepingCapacity: true)
         }
     }
@@ -68,17 +63,3 @@ extension SinkSpecification where Self == DiscardSink {
     public static var discard: DiscardSink { DiscardSink() }
 }
 
-/// Writes all of `bytes` to file descriptor 1, retrying short writes.
-private func writeToStandardOutput(_ bytes: UnsafeBufferPointer<UInt8>) {
-    guard let base = bytes.baseAddress else { return }
-    var offset = 0
-    while offset < bytes.count {
-        #if canImport(Glibc)
-        let written = Glibc.write(1, base + offset, bytes.count - offset)
-        #else
-        let written = Darwin.write(1, base + offset, bytes.count - offset)
-        #endif
-        if written <= 0 { return }
-        offset += written
-    }
-}

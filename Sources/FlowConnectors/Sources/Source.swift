@@ -138,8 +138,9 @@ public struct GeneratorReader<Function: GeneratorFunction>: SourceReader {
         if let count, count < 0 {
             throw FlowError(.invalidConfiguration, "generator count must not be negative, got \(count)", stageName: context.stageName)
         }
-        if let recordsPerSecond, !(recordsPerSecond > 0) {
-            throw FlowError(.invalidConfiguration, "generator recordsPerSecond must be positive, got \(recordsPerSecond)", stageName: context.stageName)
+        if let recordsPerSecond, !(recordsPerSecond > 0 && recordsPerSecond <= 1e15) {
+            throw FlowError(.invalidConfiguration, "generator recordsPerSecond must be a finite rate in (0, 1e15], got \(recordsPerSecond)",
+                            stageName: context.stageName)
         }
         next = Int64(context.subtask)
         stride = Int64(context.parallelism)
@@ -154,14 +155,18 @@ public struct GeneratorReader<Function: GeneratorFunction>: SourceReader {
             let origin = start ?? now
             start = origin
             let elapsed = (now - origin) / .seconds(1)
-            let due = Int64(elapsed * rate) + 1 - emitted
+            let due = Int64(Swift.min(elapsed * rate, 9e18)) + 1 - emitted
             if due <= 0 {
                 let wait = Double(emitted) / rate
                 return .idle(until: origin + .nanoseconds(Int64(wait * 1e9)))
             }
             allowed = Swift.min(allowed, due)
         }
-        if let count { allowed = Swift.min(allowed, (count - next + stride - 1) / stride) }
+        if let count {
+            // Records this instance has left: ceil((count - next) / stride), without overflow.
+            let left = next >= count ? 0 : (count - next - 1) / stride + 1
+            allowed = Swift.min(allowed, left)
+        }
         // Loop state in locals, so it stays in registers (not in `self`) for the whole batch.
         var sequence = next
         let step = stride
@@ -190,7 +195,11 @@ public struct AsyncSequenceReader<Base: AsyncSequence & Sendable>: SourceReader 
 
     @inlinable
     public mutating func read(into batch: inout Batch<Base.Element>, maxCount: Int) async throws -> SourceStatus {
-        guard let element = try await iterator.next(isolation: #isolation) else { return .finished }
+        guard let element = try await iterator.next(isolation: #isolation) else {
+            // A cancelled iteration also ends with nil: that is not the end of the input.
+            try Task.checkCancellation()
+            return .finished
+        }
         batch.append(element)
         return .idle(until: nil)
     }

@@ -71,7 +71,7 @@ public struct Batch<Element> {
     public mutating func append(_ record: Element, at timestamp: EventTime = .unassigned) {
         let storage = _uniqueStorage(minimumCapacity: count + 1)
         (storage.records + storage.count).initialize(to: record)
-        storage.timestamps[storage.count] = timestamp
+        (storage.timestamps + storage.count).initialize(to: timestamp)
         storage.count += 1
     }
 

@@ -35,6 +35,9 @@ final class _BatchStorage<Element>: @unchecked Sendable {
 
 /// Appends to a ``Batch`` through raw pointers, from ``Batch/withAppender(reservingCapacity:_:)``.
 ///
+/// Use it only as the `inout` argument it is given: do not copy it or let it escape the
+/// closure (it holds raw pointers into the batch's storage).
+///
 /// ## Concurrency
 /// Lives only inside `withAppender`'s closure, on the thread that owns the batch.
 @frozen
@@ -65,7 +68,7 @@ public struct BatchAppender<Element> {
     public mutating func append(_ record: Element, at timestamp: EventTime = .unassigned) {
         if count == capacity { grow() }
         (records + count).initialize(to: record)
-        timestamps[count] = timestamp
+        (timestamps + count).initialize(to: timestamp)
         count &+= 1
     }
 

@@ -81,7 +81,8 @@ extension String: StableHashable {
 }
 extension Substring: StableHashable {
     @inlinable public func stableHash(into hasher: inout StableHasher) {
-        String(self).stableHash(into: &hasher)
+        var copy = self
+        copy.withUTF8 { hasher.combine(bytes: UnsafeRawBufferPointer($0)) }
     }
 }
 extension Optional: StableHashable where Wrapped: StableHashable {

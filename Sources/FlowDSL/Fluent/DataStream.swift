@@ -82,7 +82,8 @@ public struct DataStream<Element: Sendable> {
     /// Partitions the stream by key.
     @inlinable
     public func keyBy<Key: Hashable & Sendable & StableHashable>(_ key: @escaping @Sendable (Element) throws -> Key) -> KeyedStream<Element, Key> {
-        KeyedStream(graph: graph, keyed: pipeline.keyed(by: KeyBy(key)))
+        let keyBy = KeyBy(key)
+        return KeyedStream(graph: graph, tails: pipeline.keyed(by: keyBy).base.tails, keyBy: keyBy)
     }
 
     /// Merges this stream with `others`: the next stage reads all of them.

@@ -34,13 +34,6 @@ public final class JobGraph {
         return DataStream(graph: self, tails: [(id, .forward)], node: id)
     }
 
-    /// Adds the nodes and segments of a pipeline built elsewhere, returning how its ids moved.
-    @usableFromInline
-    func add(_ pipeline: _OpenPipeline<some Sendable>) -> [(node: NodeID, partitioning: Partitioning)] {
-        let move = _graph.merge(pipeline.graph)
-        return pipeline.tails.map { (move($0.node), $0.partitioning) }
-    }
-
     /// Remembers a misuse, to be thrown by `Job.graph`.
     @usableFromInline
     func recordError(_ message: String) {

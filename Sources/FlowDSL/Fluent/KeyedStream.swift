@@ -1,15 +1,26 @@
 public import FlowCore
+public import FlowGraph
 public import FlowOperators
 
 /// A stream partitioned by key: records with equal keys reach the same parallel instance.
 public struct KeyedStream<Element: Sendable, Key: Hashable & Sendable & StableHashable> {
     @usableFromInline let graph: JobGraph
-    @usableFromInline let keyed: _KeyedPipeline<Element, Key>
+    /// The upstream tails, each partitioned by the key.
+    @usableFromInline let tails: [(node: NodeID, partitioning: Partitioning)]
+    @usableFromInline let keyBy: KeyBy<Element, Key>
 
     @inlinable
-    init(graph: JobGraph, keyed: _KeyedPipeline<Element, Key>) {
+    init(graph: JobGraph, tails: [(node: NodeID, partitioning: Partitioning)], keyBy: KeyBy<Element, Key>) {
         self.graph = graph
-        self.keyed = keyed
+        self.tails = tails
+        self.keyBy = keyBy
+    }
+
+    /// The keyed pipeline over the graph as it is now (other branches may have grown it since
+    /// `keyBy` was called).
+    @inlinable
+    var keyed: _KeyedPipeline<Element, Key> {
+        _KeyedPipeline(base: _OpenPipeline(graph: graph._graph, tails: tails), keyBy: keyBy)
     }
 
     /// For every record, combines it with its key's reduced value so far and emits the result.
@@ -58,7 +69,7 @@ public struct KeyedStream<Element: Sendable, Key: Hashable & Sendable & StableHa
     /// The partitioned stream, for stateless stages or a sink after the partitioning.
     @inlinable
     public var stream: DataStream<Element> {
-        DataStream(graph: graph, tails: keyed.base.tails, node: nil)
+        DataStream(graph: graph, tails: tails, node: nil)
     }
 
     @inlinable

@@ -54,21 +54,17 @@ where Function.Input: Sendable {
 
     @inlinable
     public mutating func process(_ input: inout Batch<Input>, into output: inout Batch<Output>) throws {
+        let function = self.function
+        let key = self.key
         try output.withAppender(reservingCapacity: input.count) { output in
           try input.withUnsafeBuffers { records, timestamps in
             for index in records.indices {
                 let record = records[index]
                 do {
                     let keyValue = try key(record)
-                    let slot: Dictionary<Key, Function.Accumulator>.Index
-                    if let existing = state.index(forKey: keyValue) {
-                        slot = existing
-                    } else {
-                        state[keyValue] = function.makeAccumulator()
-                        slot = state.index(forKey: keyValue)!
-                    }
-                    try function.add(record, to: &state.values[slot])
-                    output.append(Keyed(key: keyValue, value: function.result(of: state.values[slot])), at: timestamps[index])
+                    if keyValue != keyValue { throw KeyNotEqualToItself(key: FlowError.describe(keyValue)) }
+                    let result = try Self.update(&state[keyValue, default: function.makeAccumulator()], with: record, function)
+                    output.append(Keyed(key: keyValue, value: result), at: timestamps[index])
                 } catch {
                     throw RecordFailure(stage: 0, recordIndex: index, record: FlowError.describe(record), underlying: error)
                 }
@@ -76,5 +72,12 @@ where Function.Input: Sendable {
           }
         }
         input.removeAll(keepingCapacity: true)
+    }
+
+    /// Adds `record` to an accumulator in place (one hash lookup per record) and returns the result.
+    @inlinable @inline(__always)
+    static func update(_ accumulator: inout Function.Accumulator, with record: Function.Input, _ function: Function) throws -> Function.Result {
+        try function.add(record, to: &accumulator)
+        return function.result(of: accumulator)
     }
 }

@@ -20,10 +20,6 @@ public struct KeyBy<Element: Sendable, Key: Hashable & Sendable & StableHashable
         self.key = key
     }
 
-    /// Partitions by the value at `keyPath`.
-    ///
-    /// - Complexity: a key-path read per record is slower than a closure; prefer a closure on
-    ///   hot paths.
     /// Names the key exchange (shown by `explain()` on the edge: `hash(name: Key)`).
     public func name(_ name: String) -> KeyBy {
         var copy = self
@@ -31,6 +27,10 @@ public struct KeyBy<Element: Sendable, Key: Hashable & Sendable & StableHashable
         return copy
     }
 
+    /// Partitions by the value at `keyPath`.
+    ///
+    /// - Complexity: a key-path read per record is slower than a closure; prefer a closure on
+    ///   hot paths.
     public init(_ keyPath: KeyPath<Element, Key>) {
         // Key paths are immutable values; sharing one across tasks is safe.
         nonisolated(unsafe) let keyPath = keyPath

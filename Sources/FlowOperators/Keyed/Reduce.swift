@@ -27,7 +27,7 @@ public struct KeyedReduceOperator<Element: Sendable, Key: Hashable & Sendable>: 
         self.combine = combine
     }
 
-    /// The number of keys with state.
+    /// The number of keys with state (for tests and inspection).
     public var keyCount: Int { state.count }
 
     @inlinable
@@ -38,6 +38,7 @@ public struct KeyedReduceOperator<Element: Sendable, Key: Hashable & Sendable>: 
                 let record = records[index]
                 do {
                     let keyValue = try key(record)
+                    if keyValue != keyValue { throw KeyNotEqualToItself(key: FlowError.describe(keyValue)) }
                     if let slot = state.index(forKey: keyValue) {
                         let reduced = try combine(state.values[slot], record)
                         state.values[slot] = reduced

@@ -46,6 +46,7 @@ public struct SyncBackend: ExecutionBackend {
     private func schedule(_ instances: [TaskInstance], cancellation: CancellationFlag) async throws {
         var active = instances
         var stepsSinceYield = 0
+        var idleRounds = 0
         while !active.isEmpty {
             if cancellation.isCancelled || Task.isCancelled {
                 throw FlowError(.cancelled, "the job was cancelled")
@@ -76,11 +77,21 @@ public struct SyncBackend: ExecutionBackend {
                 }
                 index += 1
             }
-            if progressed || active.isEmpty { continue }
+            if progressed || active.isEmpty {
+                idleRounds = 0
+                continue
+            }
+            idleRounds += 1
             if let wake {
                 try? await Task.sleep(until: wake, clock: .continuous)
             } else if idleWithoutTime {
-                await Task.yield()
+                // Sources with nothing to read and no time to wake at: yield a few times, then
+                // back off (up to 1 ms) instead of spinning.
+                if idleRounds <= 16 {
+                    await Task.yield()
+                } else {
+                    try? await Task.sleep(for: .microseconds(Swift.min(1000, 50 * (idleRounds - 16))))
+                }
             } else {
                 throw FlowError(.internalError, "no task can make progress: \(waiting.joined(separator: ", "))")
             }

@@ -10,7 +10,7 @@ public final class LocalChannel<Element>: ChannelSender, ChannelReceiver {
     private var free: [Batch<Element>] = []
     /// Elements ever sent (for tests and metrics).
     public private(set) var elementsSent = 0
-    /// Times a sender found no credit.
+    /// Times a sender found no credit: every `false` answer of ``hasCredit`` counts one.
     public private(set) var creditWaits = 0
 
     /// A channel of `slots` slots.

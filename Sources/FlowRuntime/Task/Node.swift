@@ -1,4 +1,5 @@
 import FlowCore
+import FlowGraph
 
 /// One link of a task's body at batch granularity: an operator, a sink, or the output router.
 ///
@@ -43,5 +44,3 @@ struct StageSpan {
     /// The instance's subtask.
     var subtask: Int
 }
-
-import FlowGraph

@@ -85,6 +85,9 @@ final class SourceHead<Output>: TaskHeadDriver {
             return try await body()
         } catch let error as FlowError {
             throw error
+        } catch is CancellationError {
+            throw FlowError(.cancelled, "the job was cancelled while its source was reading", stageName: context.stageName,
+                            stageID: context.stageID, subtask: context.subtask)
         } catch {
             throw FlowError(.sourceFailed, "the source failed: \(error)", stageName: context.stageName, stageID: context.stageID,
                             subtask: context.subtask, underlying: error)

@@ -1,0 +1,80 @@
+import Flow
+import Testing
+
+@Suite("Regressions found in review")
+struct ReviewRegressionTests {
+    @Test("Two aggregations on one KeyedStream both reach their sinks")
+    func keyedStreamBranches() async throws {
+        let sums = CollectedRecords<Keyed<Int, Int>>()
+        let maxima = CollectedRecords<Keyed<Int, Int?>>()
+        let job = try Job.graph("two-keyed-branches") { graph in
+            let keyed = graph.source(Source(readings(30, sensors: 3))).keyBy { $0.sensor }
+            keyed.sum { $0.value }.sink(.collect(into: sums))
+            keyed.max { $0.value }.sink(.collect(into: maxima))
+        }
+        try await job.run()
+        let grouped = Dictionary(grouping: readings(30, sensors: 3), by: \.sensor)
+        #expect([Int: Int](lastValues: sums.records) == grouped.mapValues { $0.reduce(0) { $0 + $1.value } })
+        #expect([Int: Int?](lastValues: maxima.records) == grouped.mapValues { $0.map(\.value).max() })
+    }
+
+    @Test("A NaN key fails the keyed stage with a clear error instead of growing state or crashing")
+    func nanKey() async throws {
+        for useReduce in [true, false] {
+            let job = try Job.graph("nan") { graph in
+                let keyed = graph.source(Source([1.0, .nan, 2.0])).keyBy { $0 }
+                if useReduce {
+                    keyed.reduce(+).name("sum").sink(.discard)
+                } else {
+                    keyed.aggregate(.count).name("sum").sink(.discard)
+                }
+            }
+            let error = await #expect(throws: FlowError.self) { try await job.run() }
+            #expect(error?.code == .userFunctionFailed)
+            #expect(error?.stageName == "sum")
+            #expect(error?.underlying is KeyNotEqualToItself)
+            #expect(error?.recordPosition == 1)
+        }
+    }
+
+    @Test("A generator rate that is not finite is a configuration error", arguments: [Double.infinity, .nan, 0, -1])
+    func badRate(_ rate: Double) async throws {
+        let job = try Job("rate") { Source.generator(count: 10, recordsPerSecond: rate) { (n: Int64) in n }; Sink(.discard) }
+        let error = await #expect(throws: FlowError.self) { try await job.run() }
+        #expect(error?.code == .invalidConfiguration)
+    }
+
+    @Test("A generator count near Int64.max at parallelism 3 does not overflow")
+    func hugeCount() async throws {
+        let job = try Job("huge") {
+            Source.generator(count: .max) { (n: Int64) in n }.parallelism(3)
+            Filter { (n: Int64) in n > 100_000 }.parallelism(3)
+            Sink(.discard).parallelism(3)
+        }
+        let handle = job.start()
+        let deadline = ContinuousClock.now + .seconds(20)
+        while (handle.metrics().stages.first?.recordsOut ?? 0) < 10_000, ContinuousClock.now < deadline {
+            try await Task.sleep(for: .milliseconds(5))
+        }
+        handle.cancel()
+        let error = await #expect(throws: FlowError.self) { _ = try await handle.result }
+        #expect(error?.code == .cancelled)
+    }
+
+    @Test("Cancelling a job whose AsyncSequence source waits does not finish its sink")
+    func cancelledAsyncSource() async throws {
+        let (stream, continuation) = AsyncStream<Int>.makeStream()
+        continuation.yield(1)
+        let out = CollectedRecords<Int>()
+        let job = try Job("waiting") { Source(stream); Sink(.collect(into: out)) }
+        let handle = job.start()
+        let deadline = ContinuousClock.now + .seconds(20)
+        while out.records.isEmpty, ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(5)) }
+        handle.cancel()
+        let error = await #expect(throws: FlowError.self) { _ = try await handle.result }
+        #expect(error?.code == .cancelled)
+        #expect(out.records == [1])
+        #expect(out.finishedInstances == 0, "a cancelled job must not finish its sinks")
+        continuation.finish()
+    }
+}
