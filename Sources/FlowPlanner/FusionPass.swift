@@ -57,7 +57,14 @@ struct FusionPass {
         guard inputs.count == 1, case .forward = inputs[0].partitioning else { return nil }
         let upstream = inputs[0].from
         guard graph.outputs(of: upstream).count == 1, parallelism[upstream.rawValue] == parallelism[id.rawValue] else { return nil }
+        if let hint = node.attributes.backend, let taskHint = backendHint(ofTaskOf: upstream), hint != taskHint { return nil }
         return upstream
+    }
+
+    /// The backend a stage of the task holding `id` chose, if any.
+    private func backendHint(ofTaskOf id: NodeID) -> BackendKind? {
+        guard let task = taskOf[id] else { return graph[id].attributes.backend }
+        return members[task].lazy.compactMap { graph[$0].attributes.backend }.first
     }
 
     /// A forward edge between different parallelisms becomes a rebalance, as in Flink.
@@ -86,8 +93,10 @@ struct FusionPass {
                                 uid: uids[id.rawValue], uidIsUserSet: node.attributes.uid != nil)
         }
         let first = nodes[0].rawValue
+        let hint = nodes.lazy.compactMap { self.graph[$0].attributes.backend }.first
         return PhysicalTask(id: index, stages: stages, head: head, pieces: cover(transforms), tail: tail,
-                            parallelism: parallelism[first], maxParallelism: maxParallelism[first], backend: .sync)
+                            parallelism: parallelism[first], maxParallelism: maxParallelism[first],
+                            backend: hint ?? configuration.backend, backendIsUserSet: hint != nil)
     }
 
     /// Covers a run of transform nodes with the longest statically composed segments available,

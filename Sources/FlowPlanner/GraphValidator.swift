@@ -87,6 +87,9 @@ struct GraphValidator {
             if case .hash(let partitioner) = edge.partitioning, ObjectIdentifier(Self.elementType(of: partitioner)) != ObjectIdentifier(produced) {
                 throw error(to, "is keyed by a key of \(flowTypeName(Self.elementType(of: partitioner))) records but receives \(flowTypeName(produced))")
             }
+            if case .custom(let partitioner) = edge.partitioning, ObjectIdentifier(Self.elementType(of: partitioner)) != ObjectIdentifier(produced) {
+                throw error(to, "is partitioned by a custom partitioner of \(flowTypeName(Self.elementType(of: partitioner))) records but receives \(flowTypeName(produced))")
+            }
         }
     }
 

@@ -2,7 +2,8 @@ import FlowCore
 public import FlowGraph
 
 /// Turns a ``LogicalGraph`` into a ``PhysicalPlan``: validates it, derives stable operator ids,
-/// chooses partitioners, fuses runs of pure stages into tasks and places tasks on backends.
+/// chooses partitioners, fuses runs of pure stages into tasks and places tasks on backends
+/// (a stage's `.backend(_:)` hint, else the configuration's backend).
 ///
 /// ```
 /// LogicalGraph ─► validate ─► derive uids ─► partitioning ─► fusion ─► PhysicalPlan
@@ -10,7 +11,8 @@ public import FlowGraph
 ///
 /// Fusion follows Flink's chaining rule: a stage joins its upstream's task when it is pure (or a
 /// sink), has exactly one input, that input is a forward edge from a stage with exactly one
-/// output, both run at the same parallelism, and neither the job nor the stage disabled fusion.
+/// output, both run at the same parallelism and on the same backend, and neither the job nor the
+/// stage disabled fusion.
 public struct Planner: Sendable {
     /// How records will move; also the defaults for stages that set nothing.
     public var configuration: ExecutionConfiguration
@@ -44,6 +46,12 @@ public struct Planner: Sendable {
         try check(configuration.channelCredits, "channelCredits")
         try check(configuration.defaultParallelism, "defaultParallelism")
         try check(configuration.defaultMaxParallelism, "defaultMaxParallelism")
+        guard configuration.flushTimeout > .zero else {
+            throw FlowError(.invalidConfiguration, "flushTimeout must be positive, got \(configuration.flushTimeout)")
+        }
+        guard [BackendKind.sync, .dispatch, .actor].contains(configuration.backend) else {
+            throw FlowError(.invalidConfiguration, "backend '\(configuration.backend)' is not one of sync, dispatch, actor")
+        }
         guard configuration.defaultParallelism <= configuration.defaultMaxParallelism else {
             throw FlowError(.invalidConfiguration, "defaultParallelism \(configuration.defaultParallelism) exceeds defaultMaxParallelism \(configuration.defaultMaxParallelism)")
         }

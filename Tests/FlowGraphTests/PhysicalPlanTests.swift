@@ -180,8 +180,8 @@ func samplePlan(jobName: String = "sample job") -> PhysicalPlan {
             lastKey[indent] = key
             keysSeen += 1
         }
-        // 5 top-level keys, 8 per task, 4 per stage, 3 per edge.
-        #expect(keysSeen == 5 + 3 * 8 + 5 * 4 + 2 * 3)
+        // 6 top-level keys, 9 per task, 4 per stage, 3 per edge.
+        #expect(keysSeen == 6 + 3 * 9 + 5 * 4 + 2 * 3)
     }
 
     @Test("every format is produced for an empty plan")

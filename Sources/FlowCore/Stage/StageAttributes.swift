@@ -13,15 +13,19 @@ public struct StageAttributes: Sendable, Hashable {
     public var maxParallelism: Int?
     /// Whether the planner may fuse this stage with its upstream (`true` by default).
     public var chainingAllowed: Bool
+    /// The backend the stage's task should run on; `nil` takes the backend the job runs on.
+    /// Stages with different hints are never fused into one task.
+    public var backend: BackendKind?
 
     public init(kind: String, name: String? = nil, uid: String? = nil, parallelism: Int? = nil,
-                maxParallelism: Int? = nil, chainingAllowed: Bool = true) {
+                maxParallelism: Int? = nil, chainingAllowed: Bool = true, backend: BackendKind? = nil) {
         self.kind = kind
         self.name = name
         self.uid = uid
         self.parallelism = parallelism
         self.maxParallelism = maxParallelism
         self.chainingAllowed = chainingAllowed
+        self.backend = backend
     }
 
     /// The name shown to users: ``name`` or else ``kind``.
@@ -43,8 +47,15 @@ extension ConfigurableStage {
     public func parallelism(_ parallelism: Int) -> Self { with { $0.attributes.parallelism = parallelism } }
     /// Sets the number of key groups for the stage.
     public func maxParallelism(_ maxParallelism: Int) -> Self { with { $0.attributes.maxParallelism = maxParallelism } }
+    /// Sets how many parallel instances of the stage run (Flink's name for ``parallelism(_:)``).
+    public func setParallelism(_ parallelism: Int) -> Self { self.parallelism(parallelism) }
+    /// Sets the number of key groups for the stage (Flink's name for ``maxParallelism(_:)``).
+    public func setMaxParallelism(_ maxParallelism: Int) -> Self { self.maxParallelism(maxParallelism) }
     /// Keeps the planner from fusing this stage with its upstream (Flink's `disableChaining`).
     public func disableChaining() -> Self { with { $0.attributes.chainingAllowed = false } }
+    /// Places the stage's task on `backend` (`.sync`, `.dispatch` or `.actor`) instead of the
+    /// backend the job runs on. The planner never fuses stages placed on different backends.
+    public func backend(_ backend: BackendKind) -> Self { with { $0.attributes.backend = backend } }
 
     private func with(_ change: (inout Self) -> Void) -> Self {
         var copy = self

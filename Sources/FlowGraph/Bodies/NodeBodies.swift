@@ -104,6 +104,22 @@ public struct KeyPartitioner<Element: Sendable>: PartitionerFactory {
     public func makePartitioner() -> BatchPartitioner<Element> { partitioner }
 }
 
+/// A ``PartitionerFactory`` from a function that picks each record's receiving instance.
+public struct CustomPartitioner<Element: Sendable>: PartitionerFactory {
+    public let keyTypeName: String
+    @usableFromInline let partitioner: BatchPartitioner<Element>
+
+    /// A partitioner that sends each record to `partition(record, instanceCount)`; `name`
+    /// labels the exchange in `explain()`.
+    @inlinable
+    public init(name: String, partition: @escaping @Sendable (Element, Int) throws -> Int) {
+        keyTypeName = name
+        partitioner = BatchPartitioner(custom: partition)
+    }
+
+    public func makePartitioner() -> BatchPartitioner<Element> { partitioner }
+}
+
 /// What a logical node does.
 public enum NodeBody: Sendable {
     /// Produces records.

@@ -21,10 +21,10 @@ extension PhysicalPlan {
     }
 
     private func explainText() -> String {
-        var lines = ["Job '\(jobName)': \(tasks.count) task\(tasks.count == 1 ? "" : "s"), batch \(configuration.batchSize), \(configuration.channelCredits) credits per channel"]
+        var lines = ["Job '\(jobName)': \(tasks.count) task\(tasks.count == 1 ? "" : "s"), batch \(configuration.batchSize), flush \(configuration.flushTimeout), \(configuration.channelCredits) credits per channel"]
         for task in tasks {
             let fusion = task.isFused ? (task.pieces.count <= 1 ? "fused" : "fused, \(task.pieces.count) pieces") : "single"
-            lines.append("Task \(task.id) [\(fusion)] parallelism \(task.parallelism), max \(task.maxParallelism), backend \(task.backend)")
+            lines.append("Task \(task.id) [\(fusion)] parallelism \(task.parallelism), max \(task.maxParallelism), backend \(task.backend)\(task.backendIsUserSet ? " (chosen by a stage)" : "")")
             for stage in task.stages {
                 lines.append("  \(stage.kind) '\(stage.name)' uid=\(stage.uid)\(stage.uidIsUserSet ? "" : " (derived)")")
             }
@@ -63,6 +63,7 @@ extension PhysicalPlan {
         var parallelism: Int
         var maxParallelism: Int
         var backend: String
+        var backendIsUserSet: Bool
         var fused: Bool
         var pieces: Int
         var stages: [StageJSON]
@@ -84,6 +85,7 @@ extension PhysicalPlan {
     private struct PlanJSON: Encodable {
         var job: String
         var batchSize: Int
+        var flushTimeoutMicroseconds: Int64
         var channelCredits: Int
         var tasks: [TaskJSON]
         var edges: [EdgeJSON]
@@ -93,10 +95,12 @@ extension PhysicalPlan {
         let plan = PlanJSON(
             job: jobName,
             batchSize: configuration.batchSize,
+            flushTimeoutMicroseconds: configuration.flushTimeout.components.seconds * 1_000_000
+                + configuration.flushTimeout.components.attoseconds / 1_000_000_000_000,
             channelCredits: configuration.channelCredits,
             tasks: tasks.map { task in
                 TaskJSON(id: task.id, name: task.name, parallelism: task.parallelism, maxParallelism: task.maxParallelism,
-                         backend: task.backend.name, fused: task.isFused, pieces: task.pieces.count,
+                         backend: task.backend.name, backendIsUserSet: task.backendIsUserSet, fused: task.isFused, pieces: task.pieces.count,
                          stages: task.stages.map { StageJSON(kind: $0.kind, name: $0.name, uid: $0.uid, uidIsUserSet: $0.uidIsUserSet) })
             },
             edges: edges.map { EdgeJSON(from: $0.from, to: $0.to, partitioning: $0.partitioning.name) }

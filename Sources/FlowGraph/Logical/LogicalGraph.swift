@@ -19,6 +19,8 @@ public enum Partitioning: Sendable {
     case broadcast
     /// Each record goes to the instance owning its key's key group.
     case hash(any PartitionerFactory)
+    /// Each record goes to the instance a user function chooses (Flink's `partitionCustom`).
+    case custom(any PartitionerFactory)
 
     /// A short name for `explain()`.
     public var name: String {
@@ -27,6 +29,7 @@ public enum Partitioning: Sendable {
         case .rebalance: "rebalance"
         case .broadcast: "broadcast"
         case .hash(let partitioner): "hash(\(partitioner.keyTypeName))"
+        case .custom(let partitioner): "custom(\(partitioner.keyTypeName))"
         }
     }
 

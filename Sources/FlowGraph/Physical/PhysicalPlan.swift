@@ -1,17 +1,5 @@
 public import FlowCore
 
-/// Where a task runs. Each backend runs tasks its own way and joins them with credit bridges.
-public struct BackendKind: Hashable, Sendable, CustomStringConvertible {
-    /// The backend's name.
-    public let name: String
-    public init(name: String) { self.name = name }
-
-    /// Run-to-completion on the caller's thread, deterministic: the test backend.
-    public static let sync = BackendKind(name: "sync")
-
-    public var description: String { name }
-}
-
 /// One logical stage as placed in a task.
 public struct PlannedStage: Sendable, Hashable {
     /// The logical node.
@@ -82,9 +70,12 @@ public struct PhysicalTask: Sendable {
     public var maxParallelism: Int
     /// The backend that runs the task.
     public var backend: BackendKind
+    /// Whether a stage of the task chose ``backend`` (`.backend(_:)`); otherwise the task runs
+    /// wherever the job runs.
+    public var backendIsUserSet: Bool
 
     public init(id: Int, stages: [PlannedStage], head: TaskHead, pieces: [BodyPiece], tail: TaskTail,
-                parallelism: Int, maxParallelism: Int, backend: BackendKind) {
+                parallelism: Int, maxParallelism: Int, backend: BackendKind, backendIsUserSet: Bool = false) {
         self.id = id
         self.stages = stages
         self.head = head
@@ -93,6 +84,7 @@ public struct PhysicalTask: Sendable {
         self.parallelism = parallelism
         self.maxParallelism = maxParallelism
         self.backend = backend
+        self.backendIsUserSet = backendIsUserSet
     }
 
     /// The stages' names joined by arrows: "Source 'lines' → FlatMap → Map".
@@ -118,12 +110,16 @@ public struct PhysicalEdge: Sendable {
     }
 }
 
-/// How the runtime moves records: batch size and the credit window of each channel.
+/// How the runtime moves records: batch size, flush timeout and the credit window of each bridge.
 public struct ExecutionConfiguration: Sendable, Hashable {
-    /// Records per batch (a batch is sent when full, or earlier when the task runs out of input).
-    /// Default 1024.
+    /// Records per batch: a batch is sent when it holds this many records, when it is older than
+    /// ``flushTimeout``, or when its task runs out of input. Default 1024.
     public var batchSize: Int
-    /// Batches a channel holds in flight: the credits its receiver grants. Default 4.
+    /// The longest a record waits in a partly filled output batch while its task stays busy.
+    /// Default 1 ms: a trickle of records is not held back, and under load batches fill first.
+    public var flushTimeout: Duration
+    /// Elements (batches or control elements) a bridge holds in flight: the credits its receiver
+    /// grants. Default 4.
     public var channelCredits: Int
     /// Parallelism of stages that set none. Default 1.
     public var defaultParallelism: Int
@@ -131,10 +127,16 @@ public struct ExecutionConfiguration: Sendable, Hashable {
     public var defaultMaxParallelism: Int
     /// Whether pure stages are fused into their upstream task. Default `true`.
     public var fusionEnabled: Bool
+    /// The backend of tasks whose stages chose none. Default ``BackendKind/sync``; running a job
+    /// on a backend (`job.run(on: .dispatch)`) moves these tasks there.
+    public var backend: BackendKind
 
-    public init(batchSize: Int = 1024, channelCredits: Int = 4, defaultParallelism: Int = 1,
-                defaultMaxParallelism: Int = KeyGroup.defaultMaxParallelism, fusionEnabled: Bool = true) {
+    public init(batchSize: Int = 1024, flushTimeout: Duration = .milliseconds(1), channelCredits: Int = 4,
+                defaultParallelism: Int = 1, defaultMaxParallelism: Int = KeyGroup.defaultMaxParallelism,
+                fusionEnabled: Bool = true, backend: BackendKind = .sync) {
         self.batchSize = batchSize
+        self.flushTimeout = flushTimeout
+        self.backend = backend
         self.channelCredits = channelCredits
         self.defaultParallelism = defaultParallelism
         self.defaultMaxParallelism = defaultMaxParallelism
@@ -167,4 +169,15 @@ public struct PhysicalPlan: Sendable {
 
     /// Edges out of task `id`.
     public func outputs(of id: Int) -> [PhysicalEdge] { edges.filter { $0.from == id } }
+
+    /// The plan with every task that chose no backend moved to `backend` (and the
+    /// configuration's ``ExecutionConfiguration/backend`` set to it).
+    public func placed(on backend: BackendKind) -> PhysicalPlan {
+        var plan = self
+        plan.configuration.backend = backend
+        for index in plan.tasks.indices where !plan.tasks[index].backendIsUserSet {
+            plan.tasks[index].backend = backend
+        }
+        return plan
+    }
 }

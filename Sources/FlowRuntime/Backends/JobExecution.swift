@@ -5,7 +5,7 @@ public import FlowGraph
 public struct JobResult: Sendable, CustomStringConvertible {
     /// The job's name.
     public var jobName: String
-    /// Records in and out of every stage.
+    /// Records in and out of every stage, task and bridge.
     public var metrics: JobMetrics
     /// Wall-clock time from start to end.
     public var duration: Duration
@@ -13,21 +13,33 @@ public struct JobResult: Sendable, CustomStringConvertible {
     public var description: String { "Job '\(jobName)' finished in \(duration)\n\(metrics)" }
 }
 
-/// One run of a plan on a backend: the runtime's entry point.
+/// One run of a plan: the runtime's entry point.
+///
+/// ```
+///   plan ─► place tasks ─► build instances + bridges ─► open ─┬─ sync scheduler (caller's task)
+///                                                             ├─ dispatch: a thread per instance
+///                                                             └─ actor: a task per instance
+///                                       all ended ─► join threads ─► close ─► result or root cause
+/// ```
+///
+/// Tasks without a backend of their own run on `backend`'s kind. The first failure of any task
+/// stops every other task (parked ones are woken) and is what ``run()`` throws; no thread or
+/// task outlives ``run()``.
 ///
 /// ## Concurrency
 /// `Sendable`: ``metrics()`` and ``cancel()`` may be called from any thread while ``run()`` runs.
 public final class JobExecution: Sendable {
-    /// The plan being run.
+    /// The plan being run, with every task placed.
     public let plan: PhysicalPlan
     private let backend: any ExecutionBackend
     private let registry: MetricsRegistry
     private let cancellation = CancellationFlag()
 
+    /// An execution of `plan` whose unplaced tasks run on `backend`.
     public init(plan: PhysicalPlan, backend: any ExecutionBackend = SyncBackend()) {
-        self.plan = plan
+        self.plan = plan.placed(on: backend.kind)
         self.backend = backend
-        registry = MetricsRegistry(plan: plan)
+        registry = MetricsRegistry(plan: self.plan)
     }
 
     /// Runs the plan to completion.
@@ -36,7 +48,12 @@ public final class JobExecution: Sendable {
     public func run() async throws -> JobResult {
         let clock = ContinuousClock()
         let start = clock.now
-        try await backend.execute(plan, registry: registry, cancellation: cancellation)
+        let control = JobControl(cancellation: cancellation)
+        try await withTaskCancellationHandler {
+            try await execute(control: control)
+        } onCancel: {
+            control.cancel()
+        }
         return JobResult(jobName: plan.jobName, metrics: registry.snapshot(), duration: clock.now - start)
     }
 
@@ -45,4 +62,57 @@ public final class JobExecution: Sendable {
 
     /// Counts so far.
     public func metrics() -> JobMetrics { registry.snapshot() }
+
+    private func execute(control: JobControl) async throws {
+        let syncSignal = TaskSignal()
+        var builder = TaskBuilder(plan: plan, registry: registry)
+        let instances = try builder.build(syncSignal: syncSignal)
+        control.register([syncSignal] + instances.map(\.signal))
+        do {
+            for instance in instances { try await instance.open() }
+        } catch {
+            for instance in instances { await instance.close() }
+            throw error
+        }
+
+        let sync = instances.filter { $0.backend == .sync }
+        let threaded = instances.filter { $0.backend == .dispatch }
+        let actors = instances.filter { $0.backend == .actor }
+        let syncSettings = backend as? SyncBackend ?? SyncBackend()
+        let actorSettings = backend as? ActorBackend ?? ActorBackend()
+        let executors = threaded.map { ThreadExecutor(name: "t\($0.label.split(separator: " ").dropFirst().first ?? "")") }
+        for _ in threaded + actors { control.runnerStarted() }
+
+        await withTaskGroup(of: Void.self) { group in
+            for (instance, executor) in zip(threaded, executors) {
+                group.addTask(executorPreference: executor) {
+                    await TaskRunner.run(instance, waiting: .blocking, control: control)
+                }
+            }
+            for instance in actors {
+                group.addTask {
+                    await TaskRunner.run(instance, waiting: .suspending(yieldInterval: actorSettings.yieldInterval), control: control)
+                }
+            }
+            if !sync.isEmpty {
+                for instance in sync { instance.counters.start() }
+                do {
+                    try await SyncScheduler(settings: syncSettings, control: control, signal: syncSignal).run(sync)
+                } catch {
+                    control.fail(error)
+                }
+            }
+            await group.waitForAll()
+        }
+        for executor in executors { executor.shutdown() }
+        for instance in instances { await instance.close() }
+
+        if let failure = control.failure { throw failure }
+        if control.isStopping { throw FlowError(.cancelled, "the job was cancelled") }
+        // End of input must have drained every bridge.
+        let undrained = registry.bridgeGauges.filter { $0.depth > 0 }
+        if !undrained.isEmpty {
+            throw FlowError(.internalError, "the job ended with \(undrained.count) bridge(s) still holding elements")
+        }
+    }
 }

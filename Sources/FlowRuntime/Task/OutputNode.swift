@@ -51,41 +51,48 @@ final class OutputNode<Element>: Node<Element> {
     }
 }
 
-/// Spreads one task instance's output over the channels of one edge, in batches.
+/// Spreads one task instance's output over the bridges of one edge, in batches.
 ///
-/// Records accumulate until a batch is full (or the task runs out of input, or a control element
-/// must follow them); full batches wait in a per-channel queue until the channel grants credit.
-/// While anything waits, the task reads no more input: that is how backpressure travels up.
+/// Records accumulate until a batch is full, until the oldest of them has waited the flush
+/// timeout, or until the task runs out of input or a control element must follow them. Batches
+/// go out at most `batchSize` records each (a larger output, from a FlatMap say, is split), and
+/// wait in a per-bridge queue until the bridge grants credit. While anything waits, the task
+/// reads no more input: that is how backpressure travels up, and why memory in flight on a
+/// bridge stays within its slots × `batchSize` records.
 final class EdgeRouter<Element> {
     enum Mode {
         case forward
         case rebalance
         case broadcast
         case hash(BatchPartitioner<Element>, keyedStage: PlannedStage?)
+        case custom(BatchPartitioner<Element>, receiver: PlannedStage?)
     }
 
     private let mode: Mode
-    private let channels: [any ChannelSender<Element>]
+    private let channels: [any BridgeSender<Element>]
     private var pending: [[StreamElement<Element>]]
     private var current: Batch<Element>
     private var perChannel: [Batch<Element>]
     private var nextChannel = 0
     private let batchSize: Int
+    private let flushTimeout: Duration
+    /// When the oldest record still in a partial batch arrived.
+    private var partialSince: ContinuousClock.Instant?
     private let maxParallelism: Int
     private let subtask: Int
 
-    init(mode: Mode, channels: [any ChannelSender<Element>], batchSize: Int, maxParallelism: Int, subtask: Int) {
+    init(mode: Mode, channels: [any BridgeSender<Element>], batchSize: Int, flushTimeout: Duration, maxParallelism: Int, subtask: Int) {
         self.mode = mode
         self.channels = channels
         self.batchSize = batchSize
+        self.flushTimeout = flushTimeout
         self.maxParallelism = maxParallelism
         self.subtask = subtask
         pending = channels.map { _ in [] }
         current = Batch(capacity: batchSize)
-        if case .hash = mode {
-            perChannel = channels.map { _ in Batch(capacity: batchSize) }
-        } else {
-            perChannel = []
+        switch mode {
+        case .hash, .custom: perChannel = channels.map { _ in Batch(capacity: batchSize) }
+        case .forward, .rebalance, .broadcast: perChannel = []
         }
     }
 
@@ -97,16 +104,19 @@ final class EdgeRouter<Element> {
 
     func commit(_ batch: inout Batch<Element>) throws {
         switch mode {
-        case .hash(let partitioner, let keyedStage):
+        case .hash(let partitioner, _), .custom(let partitioner, _):
             if !batch.isEmpty {
                 do {
                     try partitioner.partition(&batch, into: &perChannel, maxParallelism: maxParallelism)
                 } catch let failure as RecordFailure {
-                    throw FlowError(.userFunctionFailed, "the KeyBy key selector threw on record: \(failure.record)",
-                                    stageName: keyedStage.map { "KeyBy → \($0.name)" }, stageID: keyedStage?.uid, subtask: subtask,
-                                    record: failure.record, underlying: failure.underlying)
+                    throw partitionFailure(failure)
                 }
-                for index in perChannel.indices where perChannel[index].count >= batchSize { emitPartition(index) }
+                var partial = false
+                for index in perChannel.indices {
+                    if perChannel[index].count >= batchSize { emitPartition(index) }
+                    if !perChannel[index].isEmpty { partial = true }
+                }
+                try checkAge(partial: partial)
             }
             if batch.capacity > current.capacity { swap(&batch, &current) }
         case .forward, .rebalance, .broadcast:
@@ -117,7 +127,23 @@ final class EdgeRouter<Element> {
                 batch.removeAll(keepingCapacity: true)
             }
             if current.count >= batchSize { emitCurrent() }
+            try checkAge(partial: !current.isEmpty)
         }
+    }
+
+    /// Flushes partial batches whose oldest record waited the flush timeout.
+    @inline(__always)
+    private func checkAge(partial: Bool) throws {
+        guard partial else {
+            partialSince = nil
+            return
+        }
+        let now = ContinuousClock.now
+        guard let since = partialSince else {
+            partialSince = now
+            return
+        }
+        if now - since >= flushTimeout { try flushPartial() }
     }
 
     func control(_ element: ControlElement) throws {
@@ -126,14 +152,15 @@ final class EdgeRouter<Element> {
     }
 
     func flushPartial() throws {
+        partialSince = nil
         switch mode {
-        case .hash: break
+        case .hash, .custom: break
         case .forward, .rebalance, .broadcast: if !current.isEmpty { emitCurrent() }
         }
         for index in perChannel.indices where !perChannel[index].isEmpty { emitPartition(index) }
     }
 
-    /// Sends what the channels have credit for; returns whether nothing is left waiting.
+    /// Sends what the bridges have credit for; returns whether nothing is left waiting.
     func drain() -> Bool {
         var drained = true
         for index in channels.indices {
@@ -149,29 +176,51 @@ final class EdgeRouter<Element> {
     private func emitCurrent() {
         switch mode {
         case .forward:
-            enqueue(.batch(current), on: 0)
+            enqueue(batch: &current, on: 0)
             current = fresh(from: 0)
         case .rebalance:
             let target = nextChannel
             nextChannel = (nextChannel + 1) % channels.count
-            enqueue(.batch(current), on: target)
+            enqueue(batch: &current, on: target)
             current = fresh(from: target)
         case .broadcast:
-            for index in channels.indices { enqueue(.batch(current), on: index) }
+            for index in channels.indices {
+                var copy = current
+                enqueue(batch: &copy, on: index)
+            }
             current = Batch(capacity: batchSize)
-        case .hash:
-            preconditionFailure("EdgeRouter(hash): emitCurrent on a hash edge")
+        case .hash, .custom:
+            preconditionFailure("EdgeRouter(\(mode)): emitCurrent on a partitioned edge")
         }
     }
 
     private func emitPartition(_ index: Int) {
         var batch = fresh(from: index)
         swap(&batch, &perChannel[index])
-        enqueue(.batch(batch), on: index)
+        enqueue(batch: &batch, on: index)
     }
 
     private func fresh(from index: Int) -> Batch<Element> {
         channels[index].reusableBatch() ?? Batch(capacity: batchSize)
+    }
+
+    /// Queues `batch` on bridge `index`, split into batches of at most `batchSize` records.
+    private func enqueue(batch: inout Batch<Element>, on index: Int) {
+        if batch.count > batchSize {
+            batch.withUnsafeBuffers { records, timestamps in
+                var start = 0
+                while start < records.count {
+                    let end = Swift.min(start + batchSize, records.count)
+                    var chunk = Batch<Element>(capacity: batchSize)
+                    for position in start..<end { chunk.append(records[position], at: timestamps[position]) }
+                    enqueue(.batch(chunk), on: index)
+                    start = end
+                }
+            }
+            batch = Batch()
+            return
+        }
+        enqueue(.batch(batch), on: index)
     }
 
     private func enqueue(_ element: StreamElement<Element>, on index: Int) {
@@ -179,6 +228,21 @@ final class EdgeRouter<Element> {
         let channel = channels[index]
         while !pending[index].isEmpty, channel.hasCredit {
             channel.send(pending[index].removeFirst())
+        }
+    }
+
+    @inline(never)
+    private func partitionFailure(_ failure: RecordFailure) -> FlowError {
+        switch mode {
+        case .custom(_, let receiver):
+            return FlowError(.userFunctionFailed, "the custom partitioner failed on record \(failure.record): \(failure.underlying)",
+                             stageName: receiver.map { "partitionCustom → \($0.name)" }, stageID: receiver?.uid, subtask: subtask,
+                             record: failure.record, underlying: failure.underlying)
+        default:
+            let keyedStage: PlannedStage? = { if case .hash(_, let stage) = mode { return stage } else { return nil } }()
+            return FlowError(.userFunctionFailed, "the KeyBy key selector threw on record: \(failure.record)",
+                             stageName: keyedStage.map { "KeyBy → \($0.name)" }, stageID: keyedStage?.uid, subtask: subtask,
+                             record: failure.record, underlying: failure.underlying)
         }
     }
 }

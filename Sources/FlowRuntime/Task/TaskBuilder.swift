@@ -1,8 +1,8 @@
 import FlowCore
 import FlowGraph
 
-/// Builds the running instances of a plan: channels for every edge, and for every task
-/// instance its head, body nodes and tail.
+/// Builds the running instances of a plan: a signal per task instance, a bridge per pair of
+/// instances an edge joins, and for every task instance its head, body nodes and tail.
 ///
 /// Node bodies arrive as existentials; each is opened once here, at build time, so the generic
 /// node classes are created for the right record types. Nothing here runs per record.
@@ -10,24 +10,33 @@ struct TaskBuilder {
     let plan: PhysicalPlan
     let registry: MetricsRegistry
 
-    /// channels[edge][sender][receiver], erased; `nil` where a forward edge has no channel.
+    /// channels[edge][sender][receiver], erased; `nil` where a forward edge has no bridge.
     private var channels: [[[AnyObject?]]] = []
+    /// signals[task][subtask]
+    private var signals: [[TaskSignal]] = []
 
     init(plan: PhysicalPlan, registry: MetricsRegistry) {
         self.plan = plan
         self.registry = registry
     }
 
-    mutating func build() throws -> [TaskInstance] {
+    /// Builds every instance. Instances on the sync backend share `syncSignal` (their scheduler
+    /// waits on it); every other instance gets a signal of its own.
+    mutating func build(syncSignal: TaskSignal) throws -> [TaskInstance] {
         let slots = plan.configuration.channelCredits
-        channels = try plan.edges.map { edge in
+        signals = plan.tasks.map { task in
+            (0..<task.parallelism).map { _ in task.backend == .sync ? syncSignal : TaskSignal() }
+        }
+        channels = try plan.edges.enumerated().map { edgeIndex, edge in
             let sender = plan.tasks[edge.from]
             let receiver = plan.tasks[edge.to]
-            let maker = ChannelMaker(slots: slots)
             return try (0..<sender.parallelism).map { from in
                 try (0..<receiver.parallelism).map { to in
                     if case .forward = edge.partitioning, from != to { return nil }
-                    return try Self.visitOutputType(of: sender, maker)
+                    let maker = BridgeMaker(slots: slots, sender: signals[edge.from][from], receiver: signals[edge.to][to])
+                    let bridge = try Self.visitOutputType(of: sender, maker)
+                    registry.register(edge: edgeIndex, from: from, to: to, gauges: bridge)
+                    return bridge
                 }
             }
         }
@@ -93,7 +102,8 @@ struct TaskBuilder {
             head = try Self.makeInputHead(task: task, first: next, receivers: receivers)
         }
         let body = openers.reversed() as [() async throws -> Void]
-        return TaskInstance(label: "Task \(task.id) '\(task.name)' #\(subtask)", head: head,
+        return TaskInstance(label: "Task \(task.id) '\(task.name)' #\(subtask)", backend: task.backend, signal: signals[task.id][subtask],
+                            counters: registry.taskCounters[task.id][subtask], head: head,
                             openBody: { for open in body { try await open() } }, closeBody: closer)
     }
 
@@ -179,9 +189,13 @@ protocol ElementTypeVisitor {
     func visit<Element>(_ type: Element.Type) throws -> Result
 }
 
-private struct ChannelMaker: ElementTypeVisitor {
+private struct BridgeMaker: ElementTypeVisitor {
     let slots: Int
-    func visit<Element>(_ type: Element.Type) throws -> AnyObject? { LocalChannel<Element>(slots: slots) }
+    let sender: TaskSignal
+    let receiver: TaskSignal
+    func visit<Element>(_ type: Element.Type) throws -> any BridgeGauges {
+        RingBridge<Element>(slots: slots, sender: sender, receiver: receiver)
+    }
 }
 
 private struct InputHeadMaker: ElementTypeVisitor {
@@ -193,8 +207,8 @@ private struct InputHeadMaker: ElementTypeVisitor {
         guard let first = first as? Node<Element> else {
             throw FlowError(.internalError, "task '\(taskName)': its body does not consume \(Element.self)")
         }
-        let channels = try receivers.map { object -> any ChannelReceiver<Element> in
-            guard let channel = object as? LocalChannel<Element> else {
+        let channels = try receivers.map { object -> any BridgeReceiver<Element> in
+            guard let channel = object as? RingBridge<Element> else {
                 throw FlowError(.internalError, "task '\(taskName)': an input channel does not carry \(Element.self)")
             }
             return channel
@@ -213,8 +227,8 @@ private struct RouterMaker: ElementTypeVisitor {
         var routers: [EdgeRouter<Element>] = []
         for (edgeIndex, edge) in plan.edges.enumerated() where edge.from == task.id {
             let receiver = plan.tasks[edge.to]
-            let senders = try channels[edgeIndex][subtask].compactMap { $0 }.map { object -> any ChannelSender<Element> in
-                guard let channel = object as? LocalChannel<Element> else {
+            let senders = try channels[edgeIndex][subtask].compactMap { $0 }.map { object -> any BridgeSender<Element> in
+                guard let channel = object as? RingBridge<Element> else {
                     throw FlowError(.internalError, "task '\(task.name)': an output channel does not carry \(Element.self)")
                 }
                 return channel
@@ -226,8 +240,11 @@ private struct RouterMaker: ElementTypeVisitor {
             case .broadcast: mode = .broadcast
             case .hash(let factory):
                 mode = .hash(try Self.partitioner(factory, as: Element.self, taskName: task.name), keyedStage: receiver.stages.first)
+            case .custom(let factory):
+                mode = .custom(try Self.partitioner(factory, as: Element.self, taskName: task.name), receiver: receiver.stages.first)
             }
             routers.append(EdgeRouter(mode: mode, channels: senders, batchSize: plan.configuration.batchSize,
+                                      flushTimeout: plan.configuration.flushTimeout,
                                       maxParallelism: receiver.maxParallelism, subtask: subtask))
         }
         return OutputNode(routers: routers, batchSize: plan.configuration.batchSize)

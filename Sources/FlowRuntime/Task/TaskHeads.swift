@@ -98,7 +98,7 @@ final class SourceHead<Output>: TaskHeadDriver {
 /// The head of a task that reads channels: it merges them, tracks the watermark (the minimum
 /// over channels that have not ended) and ends when every channel has ended.
 final class InputHead<Input>: TaskHeadDriver {
-    private let channels: [any ChannelReceiver<Input>]
+    private let channels: [any BridgeReceiver<Input>]
     private let first: Node<Input>
     private var ended: [Bool]
     private var watermarks: [Watermark]
@@ -107,7 +107,7 @@ final class InputHead<Input>: TaskHeadDriver {
     private var nextChannel = 0
     private(set) var hasEnded = false
 
-    init(channels: [any ChannelReceiver<Input>], first: Node<Input>) {
+    init(channels: [any BridgeReceiver<Input>], first: Node<Input>) {
         self.channels = channels
         self.first = first
         ended = channels.map { _ in false }
@@ -172,17 +172,33 @@ final class InputHead<Input>: TaskHeadDriver {
 }
 
 /// One parallel instance of a physical task.
-final class TaskInstance {
+///
+/// ## Concurrency
+/// Built on the job's task, then handed to exactly one runner (the sync scheduler, a dispatch
+/// thread or an actor-backend task), which alone steps it until it ends; the job's task closes
+/// it after every runner ended. `@unchecked Sendable` for that hand-over: no two threads use an
+/// instance at the same time.
+final class TaskInstance: @unchecked Sendable {
     /// "Task 2 'Map → Sink' #0", for traces and errors.
     let label: String
+    /// The backend that runs the instance.
+    let backend: BackendKind
+    /// The signal its bridges notify when input arrives or a credit returns.
+    let signal: TaskSignal
+    /// Where it reports how it spends its time.
+    let counters: TaskCounters
     private let head: any TaskHeadDriver
     private let openBody: () async throws -> Void
     private let closeBody: () async -> Void
     private(set) var isFinished = false
     private var closed = false
 
-    init(label: String, head: any TaskHeadDriver, openBody: @escaping () async throws -> Void, closeBody: @escaping () async -> Void) {
+    init(label: String, backend: BackendKind, signal: TaskSignal, counters: TaskCounters, head: any TaskHeadDriver,
+         openBody: @escaping () async throws -> Void, closeBody: @escaping () async -> Void) {
         self.label = label
+        self.backend = backend
+        self.signal = signal
+        self.counters = counters
         self.head = head
         self.openBody = openBody
         self.closeBody = closeBody

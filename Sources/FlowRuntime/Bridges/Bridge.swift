@@ -1,0 +1,51 @@
+public import FlowCore
+
+/// The sending end of a bridge: the edge between two task instances.
+///
+/// Tasks see bridges only through this protocol and ``BridgeReceiver``, so a bridge can be a
+/// lock-free ring between threads (``RingBridge``) or, later, a TCP connection, without changing
+/// tasks. Every implementation keeps the credit protocol of ``CreditStateMachine``
+/// (Specs/CreditProtocol.md) and the wake-up contract: it notifies the receiving task's
+/// ``TaskSignal`` after an element becomes receivable, and the sending task's signal after a
+/// credit returns.
+public protocol BridgeSender<Element>: AnyObject {
+    /// The type of the records carried.
+    associatedtype Element
+    /// Whether a credit is available (``send(_:)`` will accept an element). A `false` answer
+    /// after a `true` one counts one credit wait.
+    var hasCredit: Bool { get }
+    /// Sends one element, spending a credit. Precondition: ``hasCredit``.
+    ///
+    /// - Complexity: O(1).
+    func send(_ element: StreamElement<Element>)
+    /// An emptied batch the receiver returned for reuse, if any (so steady state allocates nothing).
+    func reusableBatch() -> Batch<Element>?
+}
+
+/// The receiving end of a bridge.
+public protocol BridgeReceiver<Element>: AnyObject {
+    /// The type of the records carried.
+    associatedtype Element
+    /// The next element, if one has arrived. Receiving consumes it and returns its credit.
+    ///
+    /// - Complexity: O(1).
+    func receive() -> StreamElement<Element>?
+    /// Hands an emptied batch back to the sender for reuse.
+    func recycle(_ batch: Batch<Element>)
+}
+
+/// What a bridge reports to the job's metrics, readable from any thread.
+public protocol BridgeGauges: AnyObject, Sendable {
+    /// The bridge's slots: the credits its receiver grants.
+    var slots: Int { get }
+    /// Elements sent and not yet received now.
+    var depth: Int { get }
+    /// The largest depth a sender has seen.
+    var maxDepth: Int { get }
+    /// Elements (batches and control elements) sent so far.
+    var elementsSent: Int { get }
+    /// Records sent so far.
+    var recordsSent: Int { get }
+    /// Times the sender ran out of credit.
+    var creditWaits: Int { get }
+}

@@ -1,0 +1,151 @@
+public import FlowCore
+import Synchronization
+
+/// A bridge between two task instances that may run on different threads: a lock-free
+/// single-producer single-consumer ring of `slots` elements.
+///
+/// The ring is the credit protocol (``CreditStateMachine``) in two counters: the sender writes
+/// `sent`, the receiver writes `received`, and the sender holds `slots - (sent - received)`
+/// credits. Sending writes the slot, then publishes `sent` (release) and notifies the receiver's
+/// ``TaskSignal``; receiving reads `sent` (acquire), moves the element out, publishes `received`
+/// (release) — which returns the credit — and notifies the sender's signal. Each side caches
+/// the other's counter and reloads it only when the cache says "full" or "empty". Emptied
+/// batches travel back on a second ring of the same shape, so steady state allocates nothing.
+///
+/// ```
+///   sender ──► [ e0 | e1 | e2 | __ ] ──► receiver        (slots = 4, 3 in flight, 1 credit)
+///          ◄── [ b  | __ | __ | __ ] ◄──                 emptied batches for reuse
+/// ```
+///
+/// The same class serves every backend pair (sync, dispatch, actor): only the signals differ.
+///
+/// ## Concurrency
+/// One sending task and one receiving task. `sent`/`received` (and `freed`/`reused`) are
+/// atomics; `senderSent`, `cachedReceived`, `reusedCount`, `cachedFreed` and `waitingForCredit`
+/// are touched only by the sending task, `receiverReceived`, `cachedSent` and `freedCount` only
+/// by the receiving task; a slot is written only while it belongs to one side, which the
+/// release/acquire pairs on the counters hand over.
+public final class RingBridge<Element>: BridgeSender, BridgeReceiver, BridgeGauges, @unchecked Sendable {
+    public let slots: Int
+    private let ring: UnsafeMutablePointer<StreamElement<Element>>
+    private let sent = Atomic<Int>(0)
+    private let received = Atomic<Int>(0)
+    private let freeRing: UnsafeMutablePointer<Batch<Element>>
+    private let freed = Atomic<Int>(0)
+    private let reused = Atomic<Int>(0)
+    private let senderSignal: TaskSignal
+    private let receiverSignal: TaskSignal
+
+    // Sending task only.
+    private var senderSent = 0
+    private var cachedReceived = 0
+    private var reusedCount = 0
+    private var cachedFreed = 0
+    private var waitingForCredit = false
+    // Receiving task only.
+    private var receiverReceived = 0
+    private var cachedSent = 0
+    private var freedCount = 0
+
+    // Gauges.
+    private let recordCount = Atomic<Int>(0)
+    private let creditWaitCount = Atomic<Int>(0)
+    private let maxDepthSeen = Atomic<Int>(0)
+
+    /// A bridge of `slots` slots between the task that owns `sender` and the one that owns `receiver`.
+    public init(slots: Int, sender: TaskSignal, receiver: TaskSignal) {
+        precondition(slots >= 1, "RingBridge: slots must be at least 1, got \(slots)")
+        self.slots = slots
+        ring = .allocate(capacity: slots)
+        freeRing = .allocate(capacity: slots)
+        senderSignal = sender
+        receiverSignal = receiver
+    }
+
+    deinit {
+        let sentNow = sent.load(ordering: .acquiring)
+        var index = received.load(ordering: .acquiring)
+        while index < sentNow {
+            (ring + index % slots).deinitialize(count: 1)
+            index += 1
+        }
+        let freedNow = freed.load(ordering: .acquiring)
+        index = reused.load(ordering: .acquiring)
+        while index < freedNow {
+            (freeRing + index % slots).deinitialize(count: 1)
+            index += 1
+        }
+        ring.deallocate()
+        freeRing.deallocate()
+    }
+
+    // MARK: Sender
+
+    public var hasCredit: Bool {
+        if senderSent - cachedReceived < slots { return true }
+        cachedReceived = received.load(ordering: .acquiring)
+        if senderSent - cachedReceived < slots { return true }
+        if !waitingForCredit {
+            waitingForCredit = true
+            creditWaitCount.add(1, ordering: .relaxed)
+        }
+        return false
+    }
+
+    public func send(_ element: StreamElement<Element>) {
+        if senderSent - cachedReceived >= slots {
+            cachedReceived = received.load(ordering: .acquiring)
+            precondition(senderSent - cachedReceived < slots, "RingBridge: send without credit (\(senderSent - cachedReceived) in flight of \(slots))")
+        }
+        if case .batch(let batch) = element { recordCount.add(batch.count, ordering: .relaxed) }
+        (ring + senderSent % slots).initialize(to: element)
+        senderSent += 1
+        sent.store(senderSent, ordering: .releasing)
+        waitingForCredit = false
+        let depth = senderSent - cachedReceived
+        if depth > maxDepthSeen.load(ordering: .relaxed) { maxDepthSeen.store(depth, ordering: .relaxed) }
+        receiverSignal.notify()
+    }
+
+    public func reusableBatch() -> Batch<Element>? {
+        if reusedCount == cachedFreed {
+            cachedFreed = freed.load(ordering: .acquiring)
+            if reusedCount == cachedFreed { return nil }
+        }
+        let batch = (freeRing + reusedCount % slots).move()
+        reusedCount += 1
+        reused.store(reusedCount, ordering: .releasing)
+        return batch
+    }
+
+    // MARK: Receiver
+
+    public func receive() -> StreamElement<Element>? {
+        if receiverReceived == cachedSent {
+            cachedSent = sent.load(ordering: .acquiring)
+            if receiverReceived == cachedSent { return nil }
+        }
+        let element = (ring + receiverReceived % slots).move()
+        receiverReceived += 1
+        received.store(receiverReceived, ordering: .releasing)
+        senderSignal.notify()
+        return element
+    }
+
+    public func recycle(_ batch: Batch<Element>) {
+        guard batch.capacity > 0, freedCount - reused.load(ordering: .acquiring) < slots else { return }
+        var batch = batch
+        if !batch.isEmpty { batch.removeAll(keepingCapacity: true) }
+        (freeRing + freedCount % slots).initialize(to: batch)
+        freedCount += 1
+        freed.store(freedCount, ordering: .releasing)
+    }
+
+    // MARK: Gauges
+
+    public var depth: Int { Swift.max(0, sent.load(ordering: .acquiring) - received.load(ordering: .acquiring)) }
+    public var maxDepth: Int { maxDepthSeen.load(ordering: .relaxed) }
+    public var elementsSent: Int { sent.load(ordering: .relaxed) }
+    public var recordsSent: Int { recordCount.load(ordering: .relaxed) }
+    public var creditWaits: Int { creditWaitCount.load(ordering: .relaxed) }
+}

@@ -1,0 +1,120 @@
+import FlowCore
+
+/// Runs the sync backend's task instances on the caller's task (see ``SyncBackend``).
+struct SyncScheduler {
+    let settings: SyncBackend
+    let control: JobControl
+    /// The signal every sync instance's bridges notify.
+    let signal: TaskSignal
+
+    /// Steps `instances` until all finished; returns early (without error) when the job stops.
+    func run(_ instances: [TaskInstance]) async throws {
+        settings.trace?.begin(seed: settings.seed)
+        var random = settings.seed.map(SplitMix64.init(seed:))
+        var active = instances
+        var stepsSinceYield = 0
+        var idleRounds = 0
+        var sawNoOtherRunners = false
+        while !active.isEmpty {
+            if control.isStopping || Task.isCancelled { return }
+            var round = Round()
+            if var generator = random {
+                // Schedule controller: random task order, and a random burst of steps for each.
+                active.shuffle(using: &generator)
+                for instance in active {
+                    let burst = Int(generator.next() % 3) + 1
+                    for _ in 0..<burst {
+                        let result = try await step(instance, &stepsSinceYield)
+                        round.note(result, of: instance)
+                        if result != .progressed { break }
+                    }
+                }
+                random = generator
+            } else {
+                for instance in active {
+                    round.note(try await step(instance, &stepsSinceYield), of: instance)
+                }
+            }
+            active.removeAll { $0.isFinished }
+            if round.progressed || active.isEmpty {
+                idleRounds = 0
+                continue
+            }
+            idleRounds += 1
+            if let wake = round.wake {
+                await signal.waitAsync(until: wake)
+            } else if round.idleWithoutTime {
+                // Sources with nothing to read and no time to wake at: yield a few times, then
+                // back off (up to 1 ms) instead of spinning.
+                if idleRounds <= 16 {
+                    await Task.yield()
+                } else {
+                    await signal.waitAsync(until: .now + .microseconds(Swift.min(1000, 50 * (idleRounds - 16))))
+                }
+            } else if control.otherRunners > 0 {
+                sawNoOtherRunners = false
+                await signal.waitAsync()  // input or credit will come from another backend
+            } else if !sawNoOtherRunners {
+                // The other runners just ended: what they sent before ending is visible now;
+                // one more round decides.
+                sawNoOtherRunners = true
+            } else {
+                throw FlowError(.internalError, "no task can make progress: \(round.waiting.joined(separator: ", "))")
+            }
+        }
+    }
+
+    private func step(_ instance: TaskInstance, _ stepsSinceYield: inout Int) async throws -> StepResult {
+        let result = try await instance.step()
+        instance.counters.enter(result.activity)
+        settings.trace?.record(task: instance.label, outcome: result.traceName)
+        stepsSinceYield += 1
+        if stepsSinceYield >= settings.yieldInterval {
+            stepsSinceYield = 0
+            await Task.yield()
+        }
+        return result
+    }
+
+    /// What one pass over the active tasks found.
+    private struct Round {
+        var progressed = false
+        var wake: ContinuousClock.Instant?
+        var idleWithoutTime = false
+        var waiting: [String] = []
+
+        mutating func note(_ result: StepResult, of instance: TaskInstance) {
+            switch result {
+            case .progressed, .finished:
+                progressed = true
+            case .idle(let until):
+                if let until { wake = wake.map { Swift.min($0, until) } ?? until } else { idleWithoutTime = true }
+            case .waitingForInput, .waitingForCredit:
+                waiting.append("\(instance.label) (\(result == .waitingForInput ? "no input" : "no credit"))")
+            }
+        }
+    }
+}
+
+extension StepResult {
+    /// The activity a task is in after a step with this result.
+    var activity: TaskActivity {
+        switch self {
+        case .progressed: .busy
+        case .waitingForCredit: .backpressured
+        case .waitingForInput, .idle: .idle
+        case .finished: .finished
+        }
+    }
+
+    /// How a ``ScheduleTrace`` names the result.
+    var traceName: String {
+        switch self {
+        case .progressed: "progressed"
+        case .waitingForInput: "no input"
+        case .waitingForCredit: "no credit"
+        case .idle: "idle"
+        case .finished: "finished"
+        }
+    }
+}

@@ -1,0 +1,240 @@
+import FlowCore
+import FlowRuntime
+import Testing
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// What a received element was, in a comparable form.
+private enum Received: Equatable {
+    case batch([Int], [EventTime])
+    case control(ControlElement)
+
+    init(_ element: StreamElement<Int>) {
+        switch element {
+        case .batch(let batch): self = .batch(Array(batch.records), Array(batch.timestamps))
+        case .control(let control): self = .control(control)
+        }
+    }
+}
+
+@Suite struct RingBridgeTests {
+    @Test("batches and control elements come out in the order they went in")
+    func fifo() {
+        let channel = makeBridge(slots: 8)
+        let watermark = ControlElement.watermark(Watermark(EventTime(milliseconds: 10)))
+        let barrier = ControlElement.barrier(CheckpointBarrier(checkpointID: 1, triggeredAt: 0))
+        let elements: [StreamElement<Int>] = [
+            .batch(Batch([1, 2], timestamp: EventTime(milliseconds: 1))),
+            .control(watermark),
+            .batch(Batch([3], timestamp: EventTime(milliseconds: 2))),
+            .control(barrier),
+            .batch(Batch([4, 5, 6])),
+            .control(.endOfInput),
+        ]
+        for element in elements { channel.send(element) }
+        #expect(channel.depth == elements.count)
+        #expect(channel.elementsSent == elements.count)
+        #expect(channel.recordsSent == 6)
+        #expect(channel.maxDepth == elements.count)
+        var received: [Received] = []
+        while let element = channel.receive() { received.append(Received(element)) }
+        #expect(received == elements.map(Received.init))
+        #expect(channel.depth == 0)
+        #expect(channel.receive() == nil)
+    }
+
+    @Test("FIFO holds when sends and receives interleave")
+    func interleavedFIFO() {
+        let channel = makeBridge(slots: 2)
+        var next = 0
+        var received: [Int] = []
+        for round in 0..<20 {
+            while channel.hasCredit {
+                channel.send(.batch(Batch([next])))
+                next += 1
+            }
+            if round.isMultiple(of: 3) { continue }
+            if case .batch(let batch)? = channel.receive() { received.append(contentsOf: batch.records) }
+        }
+        while case .batch(let batch)? = channel.receive() { received.append(contentsOf: batch.records) }
+        #expect(received == Array(0..<next))
+        #expect(next > 2)
+    }
+
+    @Test("hasCredit is false after `slots` sends and true again after a receive", arguments: [1, 2, 4])
+    func credits(slots: Int) {
+        let channel = makeBridge(slots: slots)
+        for _ in 0..<slots {
+            #expect(channel.hasCredit)
+            channel.send(.control(.endOfInput))
+        }
+        #expect(!channel.hasCredit)
+        #expect(channel.depth == slots)
+        #expect(channel.receive() != nil)
+        #expect(channel.hasCredit)
+        channel.send(.control(.endOfInput))
+        #expect(!channel.hasCredit)
+    }
+
+    @Test("creditWaits counts each time the sender ran out of credit, not each check")
+    func creditWaits() {
+        let channel = makeBridge(slots: 1)
+        #expect(channel.hasCredit)
+        #expect(channel.creditWaits == 0)
+        channel.send(.batch(Batch([1])))
+        #expect(!channel.hasCredit)
+        #expect(!channel.hasCredit)
+        #expect(!channel.hasCredit)
+        #expect(channel.creditWaits == 1)
+        _ = channel.receive()
+        #expect(channel.hasCredit)
+        channel.send(.batch(Batch([2])))
+        #expect(!channel.hasCredit)
+        #expect(channel.creditWaits == 2)
+    }
+
+    @Test("a recycled batch comes back from reusableBatch emptied, with its capacity")
+    func recycle() {
+        let channel = makeBridge(slots: 2)
+        #expect(channel.reusableBatch() == nil)
+        var batch = Batch<Int>(capacity: 128)
+        for value in 0..<100 { batch.append(value) }
+        channel.send(.batch(batch))
+        guard case .batch(var received)? = channel.receive() else {
+            Issue.record("expected a batch")
+            return
+        }
+        let capacity = received.capacity
+        received.removeAll(keepingCapacity: true)
+        channel.recycle(received)
+        let reused = channel.reusableBatch()
+        #expect(reused?.isEmpty == true)
+        #expect(reused?.capacity == capacity)
+        #expect((reused?.capacity ?? 0) >= 100)
+        #expect(channel.reusableBatch() == nil)
+    }
+
+    @Test("at most `slots` recycled batches are kept", arguments: [1, 3])
+    func recycleBound(slots: Int) {
+        let channel = makeBridge(slots: slots)
+        for _ in 0..<(slots + 3) { channel.recycle(Batch<Int>(capacity: 16)) }
+        var reused = 0
+        while let batch = channel.reusableBatch() {
+            #expect(batch.isEmpty)
+            #expect(batch.capacity >= 16)
+            reused += 1
+        }
+        #expect(reused == slots)
+    }
+
+    @Test("sending without credit is a precondition failure")
+    func sendWithoutCreditTraps() async {
+        await #expect(processExitsWith: .failure) {
+            let channel = makeBridge(slots: 1)
+            channel.send(.control(.endOfInput))
+            channel.send(.control(.endOfInput))
+        }
+    }
+}
+
+private func makeBridge(slots: Int) -> RingBridge<Int> {
+    RingBridge<Int>(slots: slots, sender: TaskSignal(), receiver: TaskSignal())
+}
+
+@Suite struct RingBridgeThreadTests {
+    @Test("receiving notifies the sender's signal and sending the receiver's")
+    func notifications() {
+        let sender = TaskSignal()
+        let receiver = TaskSignal()
+        let bridge = RingBridge<Int>(slots: 2, sender: sender, receiver: receiver)
+        bridge.send(.batch(Batch([1])))
+        // The receiver's wait returns at once: the send left a permit.
+        receiver.wait(until: .now + .seconds(10))
+        #expect(bridge.receive() != nil)
+        sender.wait(until: .now + .seconds(10))
+        #expect(bridge.hasCredit)
+    }
+
+    @Test("two threads move 200 000 batches through 1, 2 and 4 slots: every record once, in order", arguments: [1, 2, 4])
+    func threadsKeepOrder(slots: Int) async throws {
+        let senderSignal = TaskSignal()
+        let receiverSignal = TaskSignal()
+        let bridge = RingBridge<Int>(slots: slots, sender: senderSignal, receiver: receiverSignal)
+        let batches = 200_000
+        let producer = Thread {
+            var next = 0
+            var batchNumber = 0
+            while batchNumber < batches {
+                guard bridge.hasCredit else {
+                    senderSignal.wait()
+                    continue
+                }
+                var batch = bridge.reusableBatch() ?? Batch<Int>(capacity: 3)
+                for _ in 0..<3 {
+                    batch.append(next)
+                    next += 1
+                }
+                bridge.send(.batch(batch))
+                batchNumber += 1
+                if batchNumber % 1000 == 0 {
+                    while !bridge.hasCredit { senderSignal.wait() }
+                    bridge.send(.control(.watermark(Watermark(EventTime(milliseconds: Int64(batchNumber))))))
+                }
+            }
+            while !bridge.hasCredit { senderSignal.wait() }
+            bridge.send(.control(.endOfInput))
+        }
+        var expected = 0
+        var watermarks = 0
+        var outOfOrder = 0
+        receiving: while true {
+            guard let element = bridge.receive() else {
+                receiverSignal.wait()
+                continue
+            }
+            switch element {
+            case .batch(let batch):
+                for record in batch.records {
+                    if record != expected { outOfOrder += 1 }
+                    expected = record + 1
+                }
+                bridge.recycle(batch)
+            case .control(.watermark(let watermark)):
+                // A watermark follows exactly the records sent before it.
+                if watermark.time.milliseconds * 3 != Int64(expected) { outOfOrder += 1 }
+                watermarks += 1
+            case .control(.endOfInput):
+                break receiving
+            case .control:
+                outOfOrder += 1
+            }
+        }
+        producer.join()
+        #expect(outOfOrder == 0)
+        #expect(expected == batches * 3)
+        #expect(watermarks == batches / 1000)
+        #expect(bridge.depth == 0)
+        #expect(bridge.maxDepth <= slots)
+        #expect(bridge.elementsSent == batches + batches / 1000 + 1)
+    }
+}
+
+/// A plain pthread, for tests that need a second real thread.
+final class Thread: @unchecked Sendable {
+    private var handle = pthread_t()
+    private let body: () -> Void
+
+    init(_ body: @escaping @Sendable () -> Void) {
+        self.body = body
+        let box = Unmanaged.passRetained(self).toOpaque()
+        let status = pthread_create(&handle, nil, { argument in
+            let thread = Unmanaged<Thread>.fromOpaque(argument!).takeRetainedValue()
+            thread.body()
+            return nil
+        }, box)
+        precondition(status == 0, "pthread_create failed: \(status)")
+    }
+
+    func join() { pthread_join(handle, nil) }
+}
