@@ -136,7 +136,7 @@ func samplePlan(jobName: String = "sample job") -> PhysicalPlan {
         let text = plan.explain(.json)
         let object = try JSONSerialization.jsonObject(with: Data(text.utf8))
         let root = try #require(object as? [String: Any])
-        #expect(Set(root.keys) == ["job", "batchSize", "channelCredits", "tasks", "edges"])
+        #expect(Set(root.keys) == ["job", "batchSize", "flushTimeoutMicroseconds", "channelCredits", "tasks", "edges"])
         #expect(root["job"] as? String == "sample job")
         #expect(root["batchSize"] as? Int == 256)
         #expect(root["channelCredits"] as? Int == 3)

@@ -74,18 +74,34 @@ public struct Job: Sendable {
         plan.explain(format)
     }
 
-    /// Runs the job here until its input ends, and returns the counts of every stage.
+    /// Runs the job here until its input ends, and returns the counts of every stage. Tasks whose
+    /// stages chose no backend run on the configuration's ``ExecutionConfiguration/backend``
+    /// (default `.sync`).
     ///
     /// Cancelling the calling task stops the job (it then throws `.cancelled`).
     ///
     /// - Throws: ``FlowError``: the failing stage with the root cause, or `.cancelled`.
     @discardableResult
-    public func run(on backend: any ExecutionBackend = SyncBackend()) async throws -> JobResult {
+    public func run() async throws -> JobResult {
+        try await JobExecution(plan: plan).run()
+    }
+
+    /// Runs the job with every task whose stages chose no backend on `backend`
+    /// (`.sync`, `.sync(seed:)`, `.dispatch`, `.actor`), and returns the counts.
+    ///
+    /// - Throws: ``FlowError``: the failing stage with the root cause, or `.cancelled`.
+    @discardableResult
+    public func run(on backend: some ExecutionBackend) async throws -> JobResult {
         try await JobExecution(plan: plan, backend: backend).run()
     }
 
     /// Starts the job in the background and returns a handle to watch, await or cancel it.
-    public func start(on backend: any ExecutionBackend = SyncBackend()) -> JobHandle {
+    public func start() -> JobHandle {
+        JobHandle(execution: JobExecution(plan: plan))
+    }
+
+    /// Starts the job in the background on `backend` and returns a handle.
+    public func start(on backend: some ExecutionBackend) -> JobHandle {
         JobHandle(execution: JobExecution(plan: plan, backend: backend))
     }
 }

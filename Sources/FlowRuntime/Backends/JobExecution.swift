@@ -35,8 +35,21 @@ public final class JobExecution: Sendable {
     private let registry: MetricsRegistry
     private let cancellation = CancellationFlag()
 
+    /// An execution of `plan` as planned: unplaced tasks run on the configuration's backend,
+    /// with that backend's default settings.
+    public convenience init(plan: PhysicalPlan) {
+        let kind = plan.configuration.backend
+        let backend: any ExecutionBackend
+        switch kind {
+        case .dispatch: backend = DispatchBackend()
+        case .actor: backend = ActorBackend()
+        default: backend = SyncBackend()
+        }
+        self.init(plan: plan, backend: backend)
+    }
+
     /// An execution of `plan` whose unplaced tasks run on `backend`.
-    public init(plan: PhysicalPlan, backend: any ExecutionBackend = SyncBackend()) {
+    public init(plan: PhysicalPlan, backend: any ExecutionBackend) {
         self.plan = plan.placed(on: backend.kind)
         self.backend = backend
         registry = MetricsRegistry(plan: self.plan)
