@@ -7,9 +7,13 @@ public import FlowCore
 /// state. Records of both inputs arrive one at a time, in order within each input; how the two
 /// inputs interleave is not specified.
 ///
+/// A conforming type declares `typealias Output`: Swift infers `First` and `Second` from the
+/// methods but cannot infer a type from the `some RecordCollector<Output>` parameter.
+///
 /// ```swift
 /// /// Passes words through, except those blocked by the second input so far.
 /// struct Blocklist: CoProcessFunction {
+///     typealias Output = String
 ///     var blocked: Set<String> = []
 ///     mutating func processFirst(_ word: String, at timestamp: EventTime, into output: inout some RecordCollector<String>) throws {
 ///         if !blocked.contains(word) { try output.collect(word, at: timestamp) }

@@ -6,9 +6,13 @@ public import FlowCore
 /// function receives its key and that key's state, `nil` until the function first sets it.
 /// Setting the state to `nil` removes the key's state.
 ///
+/// A conforming type declares `typealias Output`: Swift infers the other types from the methods
+/// but cannot infer a type from the `some RecordCollector<Output>` parameter.
+///
 /// ```swift
 /// /// Passes each user's events unless a rule from the second input blocked that user.
 /// struct BlockUsers: KeyedCoProcessFunction {
+///     typealias Output = Event
 ///     func processFirst(_ event: Event, at timestamp: EventTime, key: String, state blocked: inout Bool?,
 ///                       into output: inout some RecordCollector<Event>) throws {
 ///         if blocked != true { try output.collect(event, at: timestamp) }
