@@ -1,0 +1,69 @@
+public import FlowCore
+
+/// The operator behind `ConnectedKeyedStreams.process(_:)`: runs a ``KeyedCoProcessFunction``
+/// with one state value per key, kept in memory.
+///
+/// ## Concurrency
+/// An instance, and the state it owns, is confined to the task that runs it.
+public struct KeyedCoProcessOperator<Function: KeyedCoProcessFunction>: OneInputOperator {
+    public typealias Input = CoElement<Function.First, Function.Second>
+    public typealias Output = Function.Output
+
+    @usableFromInline let keyFirst: @Sendable (Function.First) throws -> Function.Key
+    @usableFromInline let keySecond: @Sendable (Function.Second) throws -> Function.Key
+    @usableFromInline let function: Function
+    /// The state of each key this instance has seen.
+    @usableFromInline var states: [Function.Key: Function.State] = [:]  // protected by the owning task (confinement)
+
+    /// An operator running `function`, finding the key of a first-input record with `keyFirst`
+    /// and of a second-input record with `keySecond` (the key selectors of the two `keyBy`s).
+    public init(keyFirst: @escaping @Sendable (Function.First) throws -> Function.Key,
+                keySecond: @escaping @Sendable (Function.Second) throws -> Function.Key,
+                function: Function) {
+        self.keyFirst = keyFirst
+        self.keySecond = keySecond
+        self.function = function
+    }
+
+    /// The number of keys with state (for tests and inspection).
+    public var keyCount: Int { states.count }
+
+    /// The state of `key`, if any (for tests and inspection).
+    public func state(of key: Function.Key) -> Function.State? { states[key] }
+
+    /// Passes each record, with its key and the key's state, to the function of its input.
+    ///
+    /// - Throws: ``RecordFailure`` naming the record if a key selector or the function throws,
+    ///   or if a key is not equal to itself (``KeyNotEqualToItself``).
+    /// - Complexity: O(input.count): per record, one key selector call, one hash lookup and one
+    ///   call of the user's function; no allocation in steady state.
+    @inlinable
+    public mutating func process(_ input: inout Batch<Input>, into output: inout Batch<Output>) throws {
+        let function = self.function
+        let keyFirst = self.keyFirst
+        let keySecond = self.keySecond
+        try output.withAppender(reservingCapacity: input.count) { appender in
+            try input.withUnsafeBuffers { records, timestamps in
+                for index in records.indices {
+                    do {
+                        switch records[index] {
+                        case .first(let value):
+                            let key = try keyFirst(value)
+                            if key != key { throw KeyNotEqualToItself(key: FlowError.describe(key)) }
+                            try function.processFirst(value, at: timestamps[index], key: key, state: &states[key], into: &appender)
+                        case .second(let value):
+                            let key = try keySecond(value)
+                            if key != key { throw KeyNotEqualToItself(key: FlowError.describe(key)) }
+                            try function.processSecond(value, at: timestamps[index], key: key, state: &states[key], into: &appender)
+                        }
+                    } catch {
+                        throw RecordFailure(stage: 0, recordIndex: index, record: FlowError.describe(records[index]), underlying: error)
+                    }
+                }
+            }
+        }
+        input.removeAll(keepingCapacity: true)
+    }
+}
+
+extension KeyedCoProcessOperator: Sendable {}
