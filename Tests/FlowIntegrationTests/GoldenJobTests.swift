@@ -51,8 +51,8 @@ struct GoldenJobTests {
         )
         let reference = results[0].output
         #expect([Int64: Int64](lastValues: reference) == expectedTotals(count: Self.count))
-        for (configuration, output) in results {
-            #expect(output == reference, "batch \(configuration.batchSize), credits \(configuration.channelCredits), fusion \(configuration.fusionEnabled)")
+        for (variant, output) in results {
+            #expect(output == reference, "\(variant)")
         }
     }
 

@@ -27,8 +27,8 @@ class Node<Input> {
     /// The task has no input right now: send partly filled output batches.
     func flushPartial() throws {}
 
-    /// Tries to send queued output; returns whether nothing is left queued.
-    func drain() -> Bool { true }
+    /// Tries to send queued output.
+    func drain() -> DrainResult { .drained }
 }
 
 /// Identifies the stages a node runs, for counts and error messages.
@@ -43,4 +43,23 @@ struct StageSpan {
     var counters: [StageCounters]
     /// The instance's subtask.
     var subtask: Int
+}
+
+/// What an attempt to send a task's queued output achieved.
+enum DrainResult: Equatable {
+    /// Nothing is left queued.
+    case drained
+    /// Some elements went out, others still wait for credit: the task made progress.
+    case partly
+    /// Nothing could go out: the task is backpressured.
+    case blocked
+
+    /// The result of draining two parts of one output.
+    func combined(with other: DrainResult) -> DrainResult {
+        switch (self, other) {
+        case (.drained, .drained): .drained
+        case (.blocked, .blocked), (.drained, .blocked), (.blocked, .drained): .blocked
+        default: .partly
+        }
+    }
 }

@@ -79,7 +79,7 @@ final class OperatorNode<Input, Output>: Node<Input> {
     }
 
     override func flushPartial() throws { try next.flushPartial() }
-    override func drain() -> Bool { next.drain() }
+    override func drain() -> DrainResult { next.drain() }
 
     private func publishCounts(emitted: Int) {
         let last = span.first + span.count - 1

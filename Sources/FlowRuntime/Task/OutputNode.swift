@@ -44,10 +44,10 @@ final class OutputNode<Element>: Node<Element> {
         for router in routers { try router.flushPartial() }
     }
 
-    override func drain() -> Bool {
-        var drained = true
-        for router in routers where !router.drain() { drained = false }
-        return drained
+    override func drain() -> DrainResult {
+        var result = DrainResult.drained
+        for router in routers { result = result.combined(with: router.drain()) }
+        return result
     }
 }
 
@@ -160,17 +160,19 @@ final class EdgeRouter<Element> {
         for index in perChannel.indices where !perChannel[index].isEmpty { emitPartition(index) }
     }
 
-    /// Sends what the bridges have credit for; returns whether nothing is left waiting.
-    func drain() -> Bool {
-        var drained = true
-        for index in channels.indices {
+    /// Sends what the bridges have credit for.
+    func drain() -> DrainResult {
+        var waiting = false
+        var sent = false
+        for index in channels.indices where !pending[index].isEmpty {
             let channel = channels[index]
             while !pending[index].isEmpty, channel.hasCredit {
                 channel.send(pending[index].removeFirst())
+                sent = true
             }
-            if !pending[index].isEmpty { drained = false }
+            if !pending[index].isEmpty { waiting = true }
         }
-        return drained
+        return waiting ? (sent ? .partly : .blocked) : .drained
     }
 
     private func emitCurrent() {

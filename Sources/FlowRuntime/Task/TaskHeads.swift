@@ -24,7 +24,7 @@ protocol TaskHeadDriver: AnyObject {
     /// Whether the input has ended and the body was finished.
     var hasEnded: Bool { get }
     /// Tries to send queued output downstream.
-    func drain() -> Bool
+    func drain() -> DrainResult
     /// Releases the source, if any (on success, failure and cancellation).
     func close() async
 }
@@ -72,7 +72,7 @@ final class SourceHead<Output>: TaskHeadDriver {
         }
     }
 
-    func drain() -> Bool { first.drain() }
+    func drain() -> DrainResult { first.drain() }
 
     func close() async {
         guard !closed else { return }
@@ -166,7 +166,7 @@ final class InputHead<Input>: TaskHeadDriver {
         try await first.control(.watermark(minimum))
     }
 
-    func drain() -> Bool { first.drain() }
+    func drain() -> DrainResult { first.drain() }
 
     func close() async {}
 }
@@ -211,7 +211,11 @@ final class TaskInstance: @unchecked Sendable {
 
     func step() async throws -> StepResult {
         if isFinished { return .finished }
-        guard head.drain() else { return .waitingForCredit }
+        switch head.drain() {
+        case .drained: break
+        case .partly: return .progressed  // the scheduler must see it: the receiver has new input
+        case .blocked: return .waitingForCredit
+        }
         if head.hasEnded {
             isFinished = true
             return .finished
