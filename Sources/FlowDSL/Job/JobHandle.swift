@@ -29,4 +29,7 @@ public final class JobHandle: Sendable {
 
     /// Counts of every stage so far (summed over parallel instances).
     public func metrics() -> JobMetrics { execution.metrics() }
+
+    /// Runner threads and tasks started and ended so far (test hook).
+    package var runnerReport: RunnerReport { execution.runnerReport }
 }

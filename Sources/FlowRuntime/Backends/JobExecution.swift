@@ -1,5 +1,6 @@
 import FlowCore
 public import FlowGraph
+import Synchronization
 
 /// The outcome of a job that ran to the end of its input.
 public struct JobResult: Sendable, CustomStringConvertible {
@@ -34,6 +35,7 @@ public final class JobExecution: Sendable {
     private let backend: any ExecutionBackend
     private let registry: MetricsRegistry
     private let cancellation = CancellationFlag()
+    private let runners = RunnerCounts()
 
     /// An execution of `plan` as planned: unplaced tasks run on the configuration's backend,
     /// with that backend's default settings.
@@ -78,7 +80,10 @@ public final class JobExecution: Sendable {
 
     private func execute(control: JobControl) async throws {
         let syncSignal = TaskSignal()
-        var builder = TaskBuilder(plan: plan, registry: registry)
+        let syncSettings = backend as? SyncBackend ?? SyncBackend()
+        let seeded = syncSettings.seed != nil && plan.tasks.contains { $0.backend == .sync }
+        let flushClock = seeded ? FlushClock(stepLength: plan.configuration.flushTimeout / 32) : FlushClock()
+        var builder = TaskBuilder(plan: plan, registry: registry, flushClock: flushClock)
         let instances = try builder.build(syncSignal: syncSignal)
         control.register([syncSignal] + instances.map(\.signal))
         do {
@@ -91,10 +96,10 @@ public final class JobExecution: Sendable {
         let sync = instances.filter { $0.backend == .sync }
         let threaded = instances.filter { $0.backend == .dispatch }
         let actors = instances.filter { $0.backend == .actor }
-        let syncSettings = backend as? SyncBackend ?? SyncBackend()
         let actorSettings = backend as? ActorBackend ?? ActorBackend()
         let executors = threaded.map { ThreadExecutor(name: "t\($0.label.split(separator: " ").dropFirst().first ?? "")") }
         for _ in threaded + actors { control.runnerStarted() }
+        runners.started(threads: threaded.count, tasks: actors.count)
 
         await withTaskGroup(of: Void.self) { group in
             for (instance, executor) in zip(threaded, executors) {
@@ -103,21 +108,25 @@ public final class JobExecution: Sendable {
                 }
             }
             for instance in actors {
-                group.addTask {
+                group.addTask { [runners] in
                     await TaskRunner.run(instance, waiting: .suspending(yieldInterval: actorSettings.yieldInterval), control: control)
+                    runners.taskEnded()
                 }
             }
             if !sync.isEmpty {
                 for instance in sync { instance.counters.start() }
                 do {
-                    try await SyncScheduler(settings: syncSettings, control: control, signal: syncSignal).run(sync)
+                    try await SyncScheduler(settings: syncSettings, control: control, signal: syncSignal, clock: flushClock).run(sync)
                 } catch {
                     control.fail(error)
                 }
             }
             await group.waitForAll()
         }
-        for executor in executors { executor.shutdown() }
+        for executor in executors {
+            executor.shutdown()
+            runners.threadJoined()
+        }
         for instance in instances { await instance.close() }
 
         if let failure = control.failure { throw failure }
@@ -128,4 +137,38 @@ public final class JobExecution: Sendable {
             throw FlowError(.internalError, "the job ended with \(undrained.count) bridge(s) still holding elements")
         }
     }
+}
+
+/// How many runner threads and tasks a run started and ended, for tests that check nothing
+/// outlives `run()`.
+package struct RunnerReport: Sendable, Hashable {
+    /// Dispatch threads started.
+    package var threadsStarted = 0
+    /// Dispatch threads that exited and were joined.
+    package var threadsJoined = 0
+    /// Actor-backend tasks started.
+    package var tasksStarted = 0
+    /// Actor-backend tasks that returned.
+    package var tasksEnded = 0
+}
+
+/// The counts behind ``RunnerReport``.
+final class RunnerCounts: Sendable {
+    private let report = Mutex(RunnerReport())  // protected by its own lock
+
+    func started(threads: Int, tasks: Int) {
+        report.withLock {
+            $0.threadsStarted += threads
+            $0.tasksStarted += tasks
+        }
+    }
+
+    func threadJoined() { report.withLock { $0.threadsJoined += 1 } }
+    func taskEnded() { report.withLock { $0.tasksEnded += 1 } }
+    var snapshot: RunnerReport { report.withLock { $0 } }
+}
+
+extension JobExecution {
+    /// Runner threads and tasks started and ended so far (test hook).
+    package var runnerReport: RunnerReport { runners.snapshot }
 }

@@ -7,6 +7,9 @@ public import FlowCore
 /// the **schedule controller**: it picks the next task and how many steps it runs from a
 /// pseudo-random sequence, so a seed reproduces an interleaving exactly, and a ``ScheduleTrace``
 /// records it. Tests run a job under many seeds to find order bugs that one schedule hides.
+/// Under a seed, the flush timeout is counted in steps (each step 1/32 of it), so when a partial
+/// batch leaves depends on the seed only; sources that read the wall clock (a rate-limited
+/// generator) are the one thing a seed cannot replay.
 ///
 /// When no task can move, the scheduler sleeps until the earliest time a source asked to be read
 /// again, or waits for input from tasks on other backends; if no task can ever move again it

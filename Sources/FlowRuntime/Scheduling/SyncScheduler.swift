@@ -6,6 +6,8 @@ struct SyncScheduler {
     let control: JobControl
     /// The signal every sync instance's bridges notify.
     let signal: TaskSignal
+    /// Advanced once per step (it counts only under a seed).
+    let clock: FlushClock
 
     /// Steps `instances` until all finished; returns early (without error) when the job stops.
     func run(_ instances: [TaskInstance]) async throws {
@@ -66,6 +68,7 @@ struct SyncScheduler {
 
     private func step(_ instance: TaskInstance, _ stepsSinceYield: inout Int) async throws -> StepResult {
         let result = try await instance.step()
+        clock.step()
         instance.counters.enter(result.activity)
         settings.trace?.record(task: instance.label, outcome: result.traceName)
         stepsSinceYield += 1

@@ -76,13 +76,16 @@ final class EdgeRouter<Element> {
     private var nextChannel = 0
     private let batchSize: Int
     private let flushTimeout: Duration
-    /// When the oldest record still in a partial batch arrived.
-    private var partialSince: ContinuousClock.Instant?
+    /// When the oldest record still in a partial batch arrived, on `clock`.
+    private var partialSince: Duration?
+    private let clock: FlushClock
     private let maxParallelism: Int
     private let subtask: Int
 
-    init(mode: Mode, channels: [any BridgeSender<Element>], batchSize: Int, flushTimeout: Duration, maxParallelism: Int, subtask: Int) {
+    init(mode: Mode, channels: [any BridgeSender<Element>], batchSize: Int, flushTimeout: Duration, clock: FlushClock,
+         maxParallelism: Int, subtask: Int) {
         self.mode = mode
+        self.clock = clock
         self.channels = channels
         self.batchSize = batchSize
         self.flushTimeout = flushTimeout
@@ -138,7 +141,7 @@ final class EdgeRouter<Element> {
             partialSince = nil
             return
         }
-        let now = ContinuousClock.now
+        let now = clock.now()
         guard let since = partialSince else {
             partialSince = now
             return

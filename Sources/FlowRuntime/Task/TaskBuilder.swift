@@ -9,15 +9,18 @@ import FlowGraph
 struct TaskBuilder {
     let plan: PhysicalPlan
     let registry: MetricsRegistry
+    /// What the routers measure batch age with.
+    let flushClock: FlushClock
 
     /// channels[edge][sender][receiver], erased; `nil` where a forward edge has no bridge.
     private var channels: [[[AnyObject?]]] = []
     /// signals[task][subtask]
     private var signals: [[TaskSignal]] = []
 
-    init(plan: PhysicalPlan, registry: MetricsRegistry) {
+    init(plan: PhysicalPlan, registry: MetricsRegistry, flushClock: FlushClock) {
         self.plan = plan
         self.registry = registry
+        self.flushClock = flushClock
     }
 
     /// Builds every instance. Instances on the sync backend share `syncSignal` (their scheduler
@@ -70,7 +73,7 @@ struct TaskBuilder {
             closer = node.close
             next = node.object
         case .output:
-            let routers = RouterMaker(plan: plan, task: task, subtask: subtask, channels: channels)
+            let routers = RouterMaker(plan: plan, task: task, subtask: subtask, channels: channels, clock: flushClock)
             next = try Self.visitOutputType(of: task, routers)
         }
 
@@ -222,6 +225,7 @@ private struct RouterMaker: ElementTypeVisitor {
     let task: PhysicalTask
     let subtask: Int
     let channels: [[[AnyObject?]]]
+    let clock: FlushClock
 
     func visit<Element>(_ type: Element.Type) throws -> AnyObject {
         var routers: [EdgeRouter<Element>] = []
@@ -244,7 +248,7 @@ private struct RouterMaker: ElementTypeVisitor {
                 mode = .custom(try Self.partitioner(factory, as: Element.self, taskName: task.name), receiver: receiver.stages.first)
             }
             routers.append(EdgeRouter(mode: mode, channels: senders, batchSize: plan.configuration.batchSize,
-                                      flushTimeout: plan.configuration.flushTimeout,
+                                      flushTimeout: plan.configuration.flushTimeout, clock: clock,
                                       maxParallelism: receiver.maxParallelism, subtask: subtask))
         }
         return OutputNode(routers: routers, batchSize: plan.configuration.batchSize)

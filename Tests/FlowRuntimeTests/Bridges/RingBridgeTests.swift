@@ -1,9 +1,6 @@
 import FlowCore
 import FlowRuntime
 import Testing
-#if canImport(Glibc)
-import Glibc
-#endif
 
 /// What a received element was, in a comparable form.
 private enum Received: Equatable {
@@ -156,12 +153,12 @@ private func makeBridge(slots: Int) -> RingBridge<Int> {
         #expect(bridge.hasCredit)
     }
 
-    @Test("two threads move 200 000 batches through 1, 2 and 4 slots: every record once, in order", arguments: [1, 2, 4])
+    @Test("two threads move 100 000 batches through 1, 2 and 4 slots: every record once, in order", arguments: [1, 2, 4])
     func threadsKeepOrder(slots: Int) async throws {
         let senderSignal = TaskSignal()
         let receiverSignal = TaskSignal()
         let bridge = RingBridge<Int>(slots: slots, sender: senderSignal, receiver: receiverSignal)
-        let batches = 200_000
+        let batches = 100_000
         let producer = Thread {
             var next = 0
             var batchNumber = 0
@@ -185,32 +182,39 @@ private func makeBridge(slots: Int) -> RingBridge<Int> {
             while !bridge.hasCredit { senderSignal.wait() }
             bridge.send(.control(.endOfInput))
         }
-        var expected = 0
-        var watermarks = 0
-        var outOfOrder = 0
-        receiving: while true {
-            guard let element = bridge.receive() else {
-                receiverSignal.wait()
-                continue
-            }
-            switch element {
-            case .batch(let batch):
-                for record in batch.records {
-                    if record != expected { outOfOrder += 1 }
-                    expected = record + 1
+        let result = ConsumerResult()
+        let consumer = Thread {
+            var expected = 0
+            var watermarks = 0
+            var outOfOrder = 0
+            receiving: while true {
+                guard let element = bridge.receive() else {
+                    receiverSignal.wait()
+                    continue
                 }
-                bridge.recycle(batch)
-            case .control(.watermark(let watermark)):
-                // A watermark follows exactly the records sent before it.
-                if watermark.time.milliseconds * 3 != Int64(expected) { outOfOrder += 1 }
-                watermarks += 1
-            case .control(.endOfInput):
-                break receiving
-            case .control:
-                outOfOrder += 1
+                switch element {
+                case .batch(let batch):
+                    for record in batch.records {
+                        if record != expected { outOfOrder += 1 }
+                        expected = record + 1
+                    }
+                    bridge.recycle(batch)
+                case .control(.watermark(let watermark)):
+                    // A watermark follows exactly the records sent before it.
+                    if watermark.time.milliseconds * 3 != Int64(expected) { outOfOrder += 1 }
+                    watermarks += 1
+                case .control(.endOfInput):
+                    break receiving
+                case .control:
+                    outOfOrder += 1
+                }
             }
+            result.set(expected: expected, watermarks: watermarks, outOfOrder: outOfOrder)
         }
-        producer.join()
+        // Wait without blocking a thread of the cooperative pool.
+        await producer.finished()
+        await consumer.finished()
+        let (expected, watermarks, outOfOrder) = result.values
         #expect(outOfOrder == 0)
         #expect(expected == batches * 3)
         #expect(watermarks == batches / 1000)
@@ -220,21 +224,11 @@ private func makeBridge(slots: Int) -> RingBridge<Int> {
     }
 }
 
-/// A plain pthread, for tests that need a second real thread.
-final class Thread: @unchecked Sendable {
-    private var handle = pthread_t()
-    private let body: () -> Void
 
-    init(_ body: @escaping @Sendable () -> Void) {
-        self.body = body
-        let box = Unmanaged.passRetained(self).toOpaque()
-        let status = pthread_create(&handle, nil, { argument in
-            let thread = Unmanaged<Thread>.fromOpaque(argument!).takeRetainedValue()
-            thread.body()
-            return nil
-        }, box)
-        precondition(status == 0, "pthread_create failed: \(status)")
-    }
-
-    func join() { pthread_join(handle, nil) }
+/// What the consumer thread saw.
+private final class ConsumerResult: @unchecked Sendable {
+    // @unchecked: written once by the consumer thread before it finishes, read after.
+    private var stored = (0, 0, 0)
+    func set(expected: Int, watermarks: Int, outOfOrder: Int) { stored = (expected, watermarks, outOfOrder) }
+    var values: (Int, Int, Int) { stored }
 }
