@@ -4,14 +4,14 @@
  * "Promela model"); scripts/check-specs runs spin on this model.
  *
  * What this model mirrors in Swift:
- *   - CreditStateMachine  Sources/FlowRuntime/Channels/CreditStateMachine.swift
+ *   - CreditStateMachine  Sources/FlowRuntime/Bridges/CreditStateMachine.swift
  *       credits = N - (sent - received) and inFlight = sent - received, so
  *       credits + inFlight == N; a send needs credits > 0 (sendRequested -> .send), a consume
  *       returns one credit (elementConsumed).
- *   - RingBridge          Sources/FlowRuntime/Channels/RingBridge.swift
+ *   - RingBridge          Sources/FlowRuntime/Bridges/RingBridge.swift
  *       the ring of N slots, the sender-owned counter `sent`, the receiver-owned counter
  *       `received`, publish with release / read with acquire, notify after publishing.
- *   - TaskSignal          Sources/FlowRuntime/Backends/TaskSignal.swift
+ *   - TaskSignal          Sources/FlowRuntime/Scheduling/TaskSignal.swift
  *       the parker, one per task: an atomic EMPTY / NOTIFIED / PARKED, a lock and a condition.
  *
  * Spin runs processes with sequentially consistent memory, so a release store / acquire load
