@@ -20,8 +20,17 @@ extension PhysicalPlan {
         }
     }
 
+    /// "1 ms", "250 µs", "2 s".
+    static func readable(_ duration: Duration) -> String {
+        let (seconds, attoseconds) = duration.components
+        let microseconds = seconds * 1_000_000 + attoseconds / 1_000_000_000_000
+        if microseconds % 1_000_000 == 0 { return "\(microseconds / 1_000_000) s" }
+        if microseconds % 1_000 == 0 { return "\(microseconds / 1_000) ms" }
+        return "\(microseconds) µs"
+    }
+
     private func explainText() -> String {
-        var lines = ["Job '\(jobName)': \(tasks.count) task\(tasks.count == 1 ? "" : "s"), batch \(configuration.batchSize), flush \(configuration.flushTimeout), \(configuration.channelCredits) credits per channel"]
+        var lines = ["Job '\(jobName)': \(tasks.count) task\(tasks.count == 1 ? "" : "s"), batch \(configuration.batchSize), flush \(Self.readable(configuration.flushTimeout)), \(configuration.channelCredits) credits per bridge"]
         for task in tasks {
             let fusion = task.isFused ? (task.pieces.count <= 1 ? "fused" : "fused, \(task.pieces.count) pieces") : "single"
             lines.append("Task \(task.id) [\(fusion)] parallelism \(task.parallelism), max \(task.maxParallelism), backend \(task.backend)\(task.backendIsUserSet ? " (chosen by a stage)" : "")")
