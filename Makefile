@@ -9,9 +9,10 @@ example:        ## Build in release and run the WordCount example
 test:           ## Run every test (what CI runs)
 	scripts/test
 
-bench:          ## Run the benchmarks (release build of Benchmarks/; minutes)
+bench:          ## Run the benchmarks (release build of Benchmarks/; minutes): every package benchmark, then the latency run
 	scripts/bootstrap
 	cd Benchmarks && swift package --disable-sandbox benchmark --format markdown
+	cd Benchmarks && swift run -c release LatencyBenchmark
 
 clean:
 	rm -rf .build .build-* Benchmarks/.build
