@@ -3,6 +3,7 @@
 // Raw: a RingBridge<Reading> between two pthreads, waits through TaskSignal as the dispatch
 // backend does; batches of 1024 records, slots 1, 2, 4 (the default) and 8.
 // Job: generator → sink with chaining disabled (two tasks, one bridge) on the dispatch backend.
+// Same thread (diagnostic): the producer's and consumer's work without a bridge, one thread.
 //
 // Every iteration moves N = 20,000 batches × 1024 = 20,480,000 records. Custom metrics, per
 // iteration: Records/s and Batches/s (N or batches over the iteration's wall-clock time),
@@ -45,6 +46,8 @@ func report(_ benchmark: Benchmark, records: Int64, elapsed: Duration) {
 /// Checks, before anything is measured, that every variant moves every record exactly once and
 /// that the job is two tasks joined by one bridge. Stops the run if not.
 func verifyVariants() async throws {
+    let single = sameThreadRun(batches: opaque(Setup.batches), batchSize: Setup.batchSize)
+    precondition(single == Setup.expected, "same thread: \(single), expected \(Setup.expected)")
     for slots in Setup.slotCounts {
         let run = rawBridgeRun(batches: opaque(Setup.batches), batchSize: Setup.batchSize, slots: slots)
         precondition(run.outcome == Setup.expected, "raw, slots \(slots): \(run.outcome), expected \(Setup.expected)")
@@ -83,6 +86,14 @@ let benchmarks: @Sendable () -> Void = {
         } setup: {
             if slots == Setup.slotCounts[0] { try await verifyVariants() }
         }
+    }
+
+    Benchmark("Same thread, no bridge (diagnostic), batch 1024, N=20.48M", configuration: configuration) { benchmark in
+        let start = ContinuousClock.now
+        let outcome = sameThreadRun(batches: Setup.batches, batchSize: Setup.batchSize)
+        let elapsed = ContinuousClock.now - start
+        precondition(outcome == Setup.expected, "same thread: \(outcome)")
+        report(benchmark, records: Setup.records, elapsed: elapsed)
     }
 
     for slots in Setup.slotCounts {

@@ -122,3 +122,30 @@ final class JoinableThread {
         init(_ run: @escaping @Sendable () -> Void) { self.run = run }
     }
 }
+
+/// The producer's and the consumer's work on one thread, with no bridge between them: what a
+/// batch costs without a hand-off (diagnostic). One batch is filled, summed and emptied again.
+///
+/// - Complexity: O(batches · batchSize); one allocation.
+func sameThreadRun(batches: Int, batchSize: Int) -> Outcome {
+    var batch = Batch<Reading>(capacity: batchSize)
+    var seq: Int64 = 0
+    var count = 0
+    var checksum: Int64 = 0
+    for _ in 0..<batches {
+        batch.withAppender(reservingCapacity: batchSize) { appender in
+            for _ in 0..<batchSize {
+                appender.append(Reading(seq))
+                seq &+= 1
+            }
+        }
+        checksum &+= batch.withUnsafeBuffers { records, _ in
+            var sum: Int64 = 0
+            for record in records { sum &+= record.value }
+            return sum
+        }
+        count &+= batch.count
+        batch.removeAll(keepingCapacity: true)
+    }
+    return Outcome(count: count, checksum: checksum)
+}
