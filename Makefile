@@ -12,9 +12,10 @@ test:           ## Run every test (what CI runs)
 specs:          ## Model-check the Promela models in Specs/ with spin (part of `test`)
 	scripts/check-specs
 
-bench:          ## Run the benchmarks (release build of Benchmarks/; minutes)
+bench:          ## Run the benchmarks (release build of Benchmarks/; minutes): every package benchmark, then the latency run
 	scripts/bootstrap
 	cd Benchmarks && swift package --disable-sandbox benchmark --format markdown
+	cd Benchmarks && swift run -c release LatencyBenchmark
 
 clean:
 	rm -rf .build .build-* Benchmarks/.build

@@ -3,16 +3,23 @@ import PackageDescription
 
 // Benchmarks for Flow, in their own package so the main build stays light.
 //
-// Run (release build, several minutes the first time):
+// Run every package benchmark (release build, several minutes the first time):
 //   cd Benchmarks && swift package --disable-sandbox benchmark --format markdown
+// One target only:
+//   cd Benchmarks && swift package --disable-sandbox benchmark --target BridgeBenchmarks --format markdown
+// The latency run is a plain executable (it reports percentiles, not iterations):
+//   cd Benchmarks && swift run -c release LatencyBenchmark
+// `make bench` at the repository root runs all of them. Figures: Docs/PERFORMANCE.md.
 let package = Package(
     name: "FlowBenchmarks",
     platforms: [.macOS(.v15)],
     dependencies: [
         .package(name: "Flow", path: ".."),
         .package(url: "https://github.com/ordo-one/benchmark", from: "1.38.1", traits: ["MallocInterposer"]),
+        .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift", from: "0.2.0"),
     ],
     targets: [
+        // Issue 2: fused chain vs hand-written loop vs AsyncStream.
         .executableTarget(
             name: "FusedChainBenchmarks",
             dependencies: [
@@ -21,6 +28,37 @@ let package = Package(
             ],
             path: "Benchmarks/FusedChain",
             plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
+        ),
+        // Issue 3: one RingBridge between two threads, raw and inside a two-task job.
+        .executableTarget(
+            name: "BridgeBenchmarks",
+            dependencies: [
+                .product(name: "Flow", package: "Flow"),
+                .product(name: "Benchmark", package: "benchmark"),
+            ],
+            path: "Benchmarks/Bridge",
+            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
+        ),
+        // Issue 3: keyed running sum over Nexmark bids (Flink's `sum` query) at parallelism 1 and 2.
+        .executableTarget(
+            name: "KeyedSumBenchmarks",
+            dependencies: [
+                .product(name: "Flow", package: "Flow"),
+                .product(name: "Benchmark", package: "benchmark"),
+            ],
+            path: "Benchmarks/KeyedSum",
+            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
+        ),
+        // Issue 3: end-to-end latency at 1M records/s (percentiles with HdrHistogram). A plain
+        // executable, outside Benchmarks/: the benchmark plugin runs every executable target whose
+        // folder sits in a folder named "Benchmarks" as a package benchmark.
+        .executableTarget(
+            name: "LatencyBenchmark",
+            dependencies: [
+                .product(name: "Flow", package: "Flow"),
+                .product(name: "Histogram", package: "hdrhistogram-swift"),
+            ],
+            path: "Tools/Latency"
         ),
     ],
     swiftLanguageModes: [.v6]
