@@ -81,16 +81,8 @@ public enum ExecutionVariants {
         var results: [(variant: ExecutionVariant, output: Output)] = []
         for variant in runs {
             let job = try makeJob(variant.configuration)
-            switch variant.backend {
-            case .dispatch: try await job.run(on: .dispatch)
-            case .actor: try await job.run(on: .actor)
-            default:
-                if let seed = variant.seed {
-                    try await job.run(on: .sync(seed: seed))
-                } else {
-                    try await job.run(on: .sync)
-                }
-            }
+            let backend = variant.seed.map { SyncBackend(seed: $0) } ?? variant.backend.defaultBackend
+            try await job.run(on: backend)
             results.append((variant, collect()))
         }
         return results

@@ -33,11 +33,7 @@ struct PartitioningTests {
         let out = CollectedRecords<Int>()
         let job = try Self.job(ExecutionConfiguration(batchSize: 16), into: out) { $0.broadcast() }
         #expect(job.explain().contains("──broadcast──► Task 1"))
-        switch backend {
-        case .dispatch: try await job.run(on: .dispatch)
-        case .actor: try await job.run(on: .actor)
-        default: try await job.run(on: .sync)
-        }
+        try await job.run(on: backend.defaultBackend)
         for subtask in 0..<3 { #expect(out.records(ofSubtask: subtask) == Self.input) }
     }
 

@@ -38,7 +38,7 @@ extension DataStream {
     public func setMaxParallelism(_ maxParallelism: Int) -> DataStream { self.maxParallelism(maxParallelism) }
     /// Places the task of the stage this stream comes from on `backend` (`.sync`, `.dispatch`,
     /// `.actor`) instead of the backend the job runs on.
-    public func backend(_ backend: BackendKind) -> DataStream { modifyAttributes("backend") { $0.backend = backend } }
+    public func backend(_ backend: BackendKind) -> DataStream { modify("backend") { $0.backend = backend } }
 }
 
 extension StageReference {

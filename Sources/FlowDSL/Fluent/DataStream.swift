@@ -125,9 +125,7 @@ public struct DataStream<Element: Sendable> {
     /// Keeps the planner from fusing the stage this stream comes from with its upstream.
     public func disableChaining() -> DataStream { modify("disableChaining") { $0.chainingAllowed = false } }
 
-    func modifyAttributes(_ what: String, _ change: (inout StageAttributes) -> Void) -> DataStream { modify(what, change) }
-
-    private func modify(_ what: String, _ change: (inout StageAttributes) -> Void) -> DataStream {
+    func modify(_ what: String, _ change: (inout StageAttributes) -> Void) -> DataStream {
         if let node {
             graph.update(node, change)
         } else {

@@ -17,6 +17,18 @@ public protocol ExecutionBackend: Sendable {
     var kind: BackendKind { get }
 }
 
+extension BackendKind {
+    /// This kind's backend with its default settings (an unknown kind gets the sync backend;
+    /// the planner rejects unknown kinds before a job runs).
+    public var defaultBackend: any ExecutionBackend {
+        switch self {
+        case .dispatch: DispatchBackend()
+        case .actor: ActorBackend()
+        default: SyncBackend()
+        }
+    }
+}
+
 extension ExecutionBackend where Self == SyncBackend {
     /// Every task on the caller's task, round robin: deterministic.
     public static var sync: SyncBackend { SyncBackend() }

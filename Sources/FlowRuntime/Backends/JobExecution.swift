@@ -40,14 +40,7 @@ public final class JobExecution: Sendable {
     /// An execution of `plan` as planned: unplaced tasks run on the configuration's backend,
     /// with that backend's default settings.
     public convenience init(plan: PhysicalPlan) {
-        let kind = plan.configuration.backend
-        let backend: any ExecutionBackend
-        switch kind {
-        case .dispatch: backend = DispatchBackend()
-        case .actor: backend = ActorBackend()
-        default: backend = SyncBackend()
-        }
-        self.init(plan: plan, backend: backend)
+        self.init(plan: plan, backend: plan.configuration.backend.defaultBackend)
     }
 
     /// An execution of `plan` whose unplaced tasks run on `backend`.

@@ -61,7 +61,8 @@ struct SyncScheduler {
                 // one more round decides.
                 sawNoOtherRunners = true
             } else {
-                throw FlowError(.internalError, "no task can make progress: \(round.waiting.joined(separator: ", "))")
+                let stuck = round.waiting.map { "\($0.label) (\($0.noInput ? "no input" : "no credit"))" }
+                throw FlowError(.internalError, "no task can make progress: \(stuck.joined(separator: ", "))")
             }
         }
     }
@@ -84,7 +85,8 @@ struct SyncScheduler {
         var progressed = false
         var wake: ContinuousClock.Instant?
         var idleWithoutTime = false
-        var waiting: [String] = []
+        /// Tasks that waited, described only if the scheduler reports them.
+        var waiting: [(label: String, noInput: Bool)] = []
 
         mutating func note(_ result: StepResult, of instance: TaskInstance) {
             switch result {
@@ -93,7 +95,7 @@ struct SyncScheduler {
             case .idle(let until):
                 if let until { wake = wake.map { Swift.min($0, until) } ?? until } else { idleWithoutTime = true }
             case .waitingForInput, .waitingForCredit:
-                waiting.append("\(instance.label) (\(result == .waitingForInput ? "no input" : "no credit"))")
+                waiting.append((instance.label, result == .waitingForInput))
             }
         }
     }

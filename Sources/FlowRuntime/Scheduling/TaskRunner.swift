@@ -55,6 +55,11 @@ enum TaskRunner {
                     case .suspending: await instance.signal.waitAsync(until: deadline)
                     }
                 }
+                if activity != .busy {
+                    // The wait is over: the time until the next step's result is work.
+                    instance.counters.enter(.busy)
+                    activity = .busy
+                }
             }
         } catch {
             control.fail(error)

@@ -110,19 +110,20 @@ final class EdgeRouter<Element> {
         case .hash(let partitioner, _), .custom(let partitioner, _):
             if !batch.isEmpty {
                 do {
-                    try partitioner.partition(&batch, into: &perChannel, maxParallelism: maxParallelism)
+                    // Full partitions leave as they fill, so none grows past batchSize.
+                    try partitioner.partition(&batch, into: &perChannel, maxParallelism: maxParallelism, limit: batchSize) { channels, index in
+                        var full = fresh(from: index)
+                        swap(&full, &channels[index])
+                        enqueue(.batch(full), on: index)
+                    }
                 } catch let failure as RecordFailure {
                     throw partitionFailure(failure)
                 }
-                var partial = false
-                for index in perChannel.indices {
-                    if perChannel[index].count >= batchSize { emitPartition(index) }
-                    if !perChannel[index].isEmpty { partial = true }
-                }
-                try checkAge(partial: partial)
+                try checkAge(partial: perChannel.contains { !$0.isEmpty })
             }
             if batch.capacity > current.capacity { swap(&batch, &current) }
         case .forward, .rebalance, .broadcast:
+            if !current.isEmpty && current.count + batch.count > batchSize { emitCurrent() }
             if current.isEmpty {
                 swap(&current, &batch)
             } else {
@@ -212,14 +213,13 @@ final class EdgeRouter<Element> {
     /// Queues `batch` on bridge `index`, split into batches of at most `batchSize` records.
     private func enqueue(batch: inout Batch<Element>, on index: Int) {
         if batch.count > batchSize {
+            // Only one operator output larger than a batch (a FlatMap's) gets here: copy it out
+            // in slices, not record by record.
             batch.withUnsafeBuffers { records, timestamps in
-                var start = 0
-                while start < records.count {
+                for start in stride(from: 0, to: records.count, by: batchSize) {
                     let end = Swift.min(start + batchSize, records.count)
-                    var chunk = Batch<Element>(capacity: batchSize)
-                    for position in start..<end { chunk.append(records[position], at: timestamps[position]) }
+                    let chunk = Batch(records: ContiguousArray(records[start..<end]), timestamps: ContiguousArray(timestamps[start..<end]))
                     enqueue(.batch(chunk), on: index)
-                    start = end
                 }
             }
             batch = Batch()

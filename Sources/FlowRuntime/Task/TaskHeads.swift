@@ -122,7 +122,9 @@ final class InputHead<Input>: TaskHeadDriver {
             let index = (nextChannel + offset) % count
             guard !ended[index], let element = channels[index].receive() else { continue }
             nextChannel = (index + 1) % count
-            switch element {
+            // `consume`: the batch must be the only reference to its storage, or the operators'
+            // in-place writes (a sink's `removeAll(keepingCapacity:)`) copy it.
+            switch consume element {
             case .batch(var batch):
                 try await first.commit(&batch)
                 channels[index].recycle(batch)

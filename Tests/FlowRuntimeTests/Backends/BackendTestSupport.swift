@@ -4,11 +4,7 @@ import Testing
 
 /// Runs `job` with every unplaced task on `kind`, through a JobExecution the test can inspect.
 func execution(of job: Job, on kind: BackendKind) -> JobExecution {
-    switch kind {
-    case .dispatch: JobExecution(plan: job.plan, backend: DispatchBackend())
-    case .actor: JobExecution(plan: job.plan, backend: ActorBackend())
-    default: JobExecution(plan: job.plan, backend: SyncBackend())
-    }
+    JobExecution(plan: job.plan, backend: kind.defaultBackend)
 }
 
 /// Every runner thread and task the run started has ended, and as many as the plan has

@@ -84,4 +84,21 @@ struct FlushTimeoutTests {
         #expect(sizes.all.max() == 100)
         #expect(result.metrics.edges[0].recordsSent == 2500)
     }
+
+    @Test("A hash partition leaves as soon as it is full: no batch on a keyed edge exceeds batchSize")
+    func hashPartitionsCapped() async throws {
+        let sizes = BatchSizes()
+        // Input batches of 1000 into 2 partitions of at most 64: every input batch fills several.
+        let job = try Job("hash", configuration: ExecutionConfiguration(batchSize: 64)) {
+            Source(Array(0..<10_000))
+            Map { (x: Int) in x }
+            KeyBy { (x: Int) in x % 7 }
+            Reduce { (a: Int, b: Int) in b }.parallelism(2)
+            Sink(WriterSink { SizeWriter(sizes: sizes) }).parallelism(2)
+        }
+        let result = try await job.run(on: .dispatch)
+        #expect(sizes.all.reduce(0, +) == 10_000)
+        #expect(sizes.all.max()! <= 64)
+        #expect(result.metrics.edges.reduce(0) { $0 + $1.recordsSent } == 10_000)
+    }
 }
