@@ -10,7 +10,10 @@ import Synchronization
 /// ``TaskSignal``; receiving reads `sent` (acquire), moves the element out, publishes `received`
 /// (release) — which returns the credit — and notifies the sender's signal. Each side caches
 /// the other's counter and reloads it only when the cache says "full" or "empty". Emptied
-/// batches travel back on a second ring of the same shape, so steady state allocates nothing.
+/// batches travel back on a second ring of ``freeSlots`` (`2 × slots + 2`) batches, so steady
+/// state allocates nothing: besides the `slots` in flight, one batch is being filled and one
+/// read, and the rest absorbs the batches a sender allocated when it asked before the receiver
+/// had recycled (which a ring of only `slots` would drop, to be allocated again).
 ///
 /// ```
 ///   sender ──► [ e0 | e1 | e2 | __ ] ──► receiver        (slots = 4, 3 in flight, 1 credit)
@@ -27,6 +30,8 @@ import Synchronization
 /// release/acquire pairs on the counters hand over.
 public final class RingBridge<Element>: BridgeSender, BridgeReceiver, BridgeGauges, @unchecked Sendable {
     public let slots: Int
+    /// How many emptied batches the bridge keeps for reuse: `2 × slots + 2`.
+    public let freeSlots: Int
     private let ring: UnsafeMutablePointer<StreamElement<Element>>
     private let sent = Atomic<Int>(0)
     private let received = Atomic<Int>(0)
@@ -56,8 +61,9 @@ public final class RingBridge<Element>: BridgeSender, BridgeReceiver, BridgeGaug
     public init(slots: Int, sender: TaskSignal, receiver: TaskSignal) {
         precondition(slots >= 1, "RingBridge: slots must be at least 1, got \(slots)")
         self.slots = slots
+        freeSlots = 2 * slots + 2
         ring = .allocate(capacity: slots)
-        freeRing = .allocate(capacity: slots)
+        freeRing = .allocate(capacity: freeSlots)
         senderSignal = sender
         receiverSignal = receiver
     }
@@ -72,7 +78,7 @@ public final class RingBridge<Element>: BridgeSender, BridgeReceiver, BridgeGaug
         let freedNow = freed.load(ordering: .acquiring)
         index = reused.load(ordering: .acquiring)
         while index < freedNow {
-            (freeRing + index % slots).deinitialize(count: 1)
+            (freeRing + index % freeSlots).deinitialize(count: 1)
             index += 1
         }
         ring.deallocate()
@@ -112,7 +118,7 @@ public final class RingBridge<Element>: BridgeSender, BridgeReceiver, BridgeGaug
             cachedFreed = freed.load(ordering: .acquiring)
             if reusedCount == cachedFreed { return nil }
         }
-        let batch = (freeRing + reusedCount % slots).move()
+        let batch = (freeRing + reusedCount % freeSlots).move()
         reusedCount += 1
         reused.store(reusedCount, ordering: .releasing)
         return batch
@@ -133,10 +139,10 @@ public final class RingBridge<Element>: BridgeSender, BridgeReceiver, BridgeGaug
     }
 
     public func recycle(_ batch: Batch<Element>) {
-        guard batch.capacity > 0, freedCount - reused.load(ordering: .acquiring) < slots else { return }
+        guard batch.capacity > 0, freedCount - reused.load(ordering: .acquiring) < freeSlots else { return }
         var batch = batch
         if !batch.isEmpty { batch.removeAll(keepingCapacity: true) }
-        (freeRing + freedCount % slots).initialize(to: batch)
+        (freeRing + freedCount % freeSlots).initialize(to: batch)
         freedCount += 1
         freed.store(freedCount, ordering: .releasing)
     }

@@ -22,8 +22,9 @@ import Synchronization
 ///   parked ────────────────┘
 /// ```
 ///
-/// A thread of the dispatch backend waits by blocking (``wait(until:)``); an actor-backend task
-/// and the sync scheduler wait by suspending (``waitAsync()``).
+/// A thread of the dispatch backend waits by blocking (``wait(until:)``), after a short poll when
+/// its waits have been short; an actor-backend task and the sync scheduler wait by suspending
+/// (``waitAsync()``).
 ///
 /// ## Concurrency
 /// ``notify()`` from any thread, any number of times; the waits from the one task that owns the
@@ -31,7 +32,8 @@ import Synchronization
 /// touched only when the owner is parked.
 public final class TaskSignal: @unchecked Sendable {
     // @unchecked: `mutex` and `condition` are pthread objects used only through pthread calls;
-    // `continuation` is protected by `mutex`; `state` and `wakeUpCount` are atomics.
+    // `continuation` is protected by `mutex`; `state` and `wakeUpCount` are atomics; `lastWait`
+    // is touched only by the owner's waits.
     private static let empty = 0
     private static let notified = 1
     private static let parked = 2
@@ -41,8 +43,15 @@ public final class TaskSignal: @unchecked Sendable {
     private let mutex: UnsafeMutablePointer<pthread_mutex_t>
     private let condition: UnsafeMutablePointer<pthread_cond_t>
     private var continuation: CheckedContinuation<Void, Never>?  // protected by mutex
+    private let spinWindow: Duration
+    /// How long the owner's last untimed blocking wait took. Owner only.
+    private var lastWait = Duration.zero
 
-    public init() {
+    /// A signal whose untimed blocking waits poll for up to `spinWindow` before parking, when
+    /// the previous one ended within that window (see ``wait(until:)``); `.zero` never polls.
+    public init(spinWindow: Duration = TaskSignal.defaultSpinWindow) {
+        precondition(spinWindow >= .zero, "TaskSignal: spinWindow must not be negative, got \(spinWindow)")
+        self.spinWindow = spinWindow
         mutex = .allocate(capacity: 1)
         condition = .allocate(capacity: 1)
         pthread_mutex_init(mutex, nil)
@@ -94,8 +103,36 @@ public final class TaskSignal: @unchecked Sendable {
 
     /// Blocks the calling thread until ``notify()`` is called or `deadline` passes; returns at
     /// once if a notification is pending. For threads that run nothing else (dispatch backend).
+    ///
+    /// An untimed wait first polls for up to `spinWindow` if the owner's previous untimed wait
+    /// ended within that window: when input or credit comes back that fast, a short poll costs
+    /// less than parking and being woken (a futex wake and, on a VM, waking a halted vCPU). A
+    /// wait that outlasts the window parks, and the next one parks at once; so a task whose
+    /// input is sparse never polls, and a busy pipeline seldom parks.
     public func wait(until deadline: ContinuousClock.Instant? = nil) {
         if takePermit() { return }
+        guard deadline == nil else {
+            park(until: deadline)
+            return
+        }
+        let start = ContinuousClock.now
+        defer { lastWait = ContinuousClock.now - start }
+        if lastWait < spinWindow {
+            repeat {
+                var polls = 0
+                while polls < 64, state.load(ordering: .relaxed) != Self.notified { polls += 1 }
+                if takePermit() { return }
+            } while ContinuousClock.now - start < spinWindow
+        }
+        park(until: nil)
+    }
+
+    /// How long an untimed ``wait(until:)`` polls before parking by default: 20 µs, about what
+    /// waking a thread parked on another vCPU costs on the 2-vCPU VM measured in
+    /// Docs/PERFORMANCE.md, and several batch hand-offs of a busy bridge.
+    public static let defaultSpinWindow = Duration.microseconds(20)
+
+    private func park(until deadline: ContinuousClock.Instant?) {
         pthread_mutex_lock(mutex)
         defer { pthread_mutex_unlock(mutex) }
         guard state.compareExchange(expected: Self.empty, desired: Self.parked, ordering: .acquiringAndReleasing).exchanged else {

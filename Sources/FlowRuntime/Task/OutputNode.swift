@@ -70,7 +70,7 @@ final class EdgeRouter<Element> {
 
     private let mode: Mode
     private let channels: [any BridgeSender<Element>]
-    private var pending: [[StreamElement<Element>]]
+    private let pending: [ElementQueue<Element>]
     private var current: Batch<Element>
     private var perChannel: [Batch<Element>]
     private var nextChannel = 0
@@ -91,7 +91,7 @@ final class EdgeRouter<Element> {
         self.flushTimeout = flushTimeout
         self.maxParallelism = maxParallelism
         self.subtask = subtask
-        pending = channels.map { _ in [] }
+        pending = channels.map { _ in ElementQueue() }
         current = Batch(capacity: batchSize)
         switch mode {
         case .hash, .custom: perChannel = channels.map { _ in Batch(capacity: batchSize) }
@@ -171,7 +171,7 @@ final class EdgeRouter<Element> {
         for index in channels.indices where !pending[index].isEmpty {
             let channel = channels[index]
             while !pending[index].isEmpty, channel.hasCredit {
-                channel.send(pending[index].removeFirst())
+                channel.send(pending[index].popFirst())
                 sent = true
             }
             if !pending[index].isEmpty { waiting = true }
@@ -232,7 +232,7 @@ final class EdgeRouter<Element> {
         pending[index].append(element)
         let channel = channels[index]
         while !pending[index].isEmpty, channel.hasCredit {
-            channel.send(pending[index].removeFirst())
+            channel.send(pending[index].popFirst())
         }
     }
 

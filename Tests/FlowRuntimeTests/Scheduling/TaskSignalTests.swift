@@ -45,6 +45,50 @@ import Testing
         #expect(signal.wakeUps == 1)
     }
 
+    @Test("an untimed wait polls within its spin window: a notify then wakes nobody")
+    func pollsBeforeParking() {
+        let signal = TaskSignal(spinWindow: .seconds(30))
+        let returned = Flag()
+        let waiter = Thread {
+            signal.wait()
+            returned.set()
+        }
+        usleepMicroseconds(20_000)
+        #expect(!returned.isSet)  // still waiting: nothing notified it
+        signal.notify()
+        waiter.join()
+        #expect(returned.isSet)
+        #expect(signal.wakeUps == 0)  // the waiter took the notification while polling
+    }
+
+    @Test("a wait that outlasts the spin window parks, and the next wait parks at once")
+    func parksAfterALongWait() {
+        let signal = TaskSignal(spinWindow: .milliseconds(200))
+        let waiter = Thread {
+            signal.wait()  // outlasts the window: polls 200 ms, then parks until the first notify
+            signal.wait()  // the previous wait was long: parks at once
+        }
+        usleepMicroseconds(400_000)
+        signal.notify()
+        // Until the waiter has been woken, a notify here could still land as the first one's permit.
+        let deadline = ContinuousClock.now + .seconds(10)
+        while signal.wakeUps < 1 && ContinuousClock.now < deadline { usleepMicroseconds(1_000) }
+        usleepMicroseconds(50_000)  // well within the window: a polling waiter would take it without a wake-up
+        signal.notify()
+        waiter.join()
+        #expect(signal.wakeUps == 2)
+    }
+
+    @Test("with a zero spin window every untimed wait parks")
+    func zeroWindowParks() {
+        let signal = TaskSignal(spinWindow: .zero)
+        let waiter = Thread { signal.wait() }
+        usleepMicroseconds(20_000)
+        signal.notify()
+        waiter.join()
+        #expect(signal.wakeUps == 1)
+    }
+
     @Test("waitAsync is resumed by a notify from another thread, and times out at its deadline")
     func async() async {
         let signal = TaskSignal()
