@@ -10,7 +10,10 @@
  *       returns one credit (elementConsumed).
  *   - RingBridge          Sources/FlowRuntime/Bridges/RingBridge.swift
  *       the ring of N slots, the sender-owned counter `sent`, the receiver-owned counter
- *       `received`, publish with release / read with acquire, notify after publishing.
+ *       `received`, publish with release / read with acquire, notify after publishing. The
+ *       receiver notifies the sender only if the sender announced that it waits for credit
+ *       (`senderWaiting`: the sender sets it, then re-checks its credit; the receiver publishes
+ *       `received`, then takes the flag; both sequentially consistent).
  *   - TaskSignal          Sources/FlowRuntime/Scheduling/TaskSignal.swift
  *       the parker, one per task: an atomic EMPTY / NOTIFIED / PARKED, a lock and a condition.
  *
@@ -28,10 +31,13 @@
  * Broken variants (spin -DBUG_...), each of which spin must catch; scripts/check-specs checks
  * that it does, so the checks are shown able to fail:
  *   BUG_SEND_NOTIFY_BEFORE_PUBLISH     the sender notifies before publishing sent + 1
- *   BUG_RECEIVE_NOTIFY_BEFORE_PUBLISH  the receiver notifies before publishing received + 1;
- *                                      shows with N = 1 only: with more slots the sender still
- *                                      sees the credit of an earlier consume, and the next
- *                                      consume notifies again
+ *   BUG_RECEIVE_NOTIFY_BEFORE_PUBLISH  the receiver takes the sender's waiting flag (and
+ *                                      notifies) before publishing received + 1; shows with
+ *                                      N = 1 only: with more slots the sender still sees the
+ *                                      credit of an earlier consume, and the next consume
+ *                                      finds the flag and notifies
+ *   BUG_WAIT_WITHOUT_RECHECK           the sender announces that it waits for credit and parks
+ *                                      without looking at its credit again
  *   BUG_NO_PERMIT                      notify wakes a parked waiter, else keeps no permit
  *   BUG_PARK_WITHOUT_CAS               wait() stores PARKED instead of CAS(EMPTY -> PARKED)
  *   BUG_SIGNAL_WITHOUT_LOCK            notify signals the condition without taking the lock
@@ -58,6 +64,8 @@
  * catch: ltl:done     N=2 ELEMS=4 BUG_SEND_NOTIFY_BEFORE_PUBLISH    => acceptance cycle
  * catch: safety       N=1 ELEMS=4 BUG_RECEIVE_NOTIFY_BEFORE_PUBLISH => invalid end state
  * catch: ltl:done     N=1 ELEMS=4 BUG_RECEIVE_NOTIFY_BEFORE_PUBLISH => acceptance cycle
+ * catch: safety       N=1 ELEMS=4 BUG_WAIT_WITHOUT_RECHECK          => invalid end state
+ * catch: safety       N=2 ELEMS=4 BUG_WAIT_WITHOUT_RECHECK          => invalid end state
  * catch: safety       N=2 ELEMS=4 BUG_NO_PERMIT                     => invalid end state
  * catch: ltl:done     N=2 ELEMS=4 BUG_NO_PERMIT                     => acceptance cycle
  * catch: safety       N=2 ELEMS=4 BUG_PARK_WITHOUT_CAS              => invalid end state
@@ -106,6 +114,7 @@ typedef Elem {
 Elem slot[INPUTS * N];
 byte sent[INPUTS];       /* elements published by the sender; written only by Sender(b) */
 byte received[INPUTS];   /* elements consumed by the receiver; written only by Receiver */
+bool senderWaiting[INPUTS]; /* Sender(b) waits for credit: set by the sender, taken by the receiver */
 
 /* ---- the task signals (TaskSignal): 0 .. INPUTS-1 the senders', RECEIVER the receiver's ---- */
 #define RECEIVER INPUTS
@@ -264,7 +273,17 @@ proctype Sender(byte b) {
         od;
         if
         :: len(pending) > 0 ->
-            wait(b)                  /* no credit: wait for the receiver's notify, re-check */
+            /* No credit: announce the wait, look at the credit again, and only then wait for
+             * the receiver's notify (which it sends only to a sender that announced). */
+            senderWaiting[b] = true;
+#ifdef BUG_WAIT_WITHOUT_RECHECK
+            wait(b)
+#else
+            if
+            :: sent[b] - received[b] < N -> skip   /* a credit came back meanwhile */
+            :: else -> wait(b)
+            fi
+#endif
         :: else ->
             if
             :: eoiProduced -> break  /* end-of-input sent: nothing more on this bridge */
@@ -286,14 +305,22 @@ proctype Sender(byte b) {
  * The receiving task (InputHead + TaskInstance.step): INPUTS bridges, one signal
  * ------------------------------------------------------------------------------------------- */
 
+/* Notify Sender(b) if it announced that it waits for credit; take the announcement. */
+inline notifyWaitingSender() {
+    if
+    :: d_step { senderWaiting[b] -> senderWaiting[b] = false } -> notify(b)
+    :: else -> skip
+    fi
+}
+
 /* Return the credit of the element just consumed from bridge b. */
 inline returnCredit() {
 #ifdef BUG_RECEIVE_NOTIFY_BEFORE_PUBLISH
-    notify(b);
+    notifyWaitingSender();
     received[b]++
 #else
-    received[b]++;        /* publish received + 1 (release): the credit returns */
-    notify(b)             /* then wake the sending task */
+    received[b]++;        /* publish received + 1: the credit returns */
+    notifyWaitingSender() /* then wake the sending task, if it waits for credit */
 #endif
 }
 

@@ -32,7 +32,9 @@ public struct Source<Output: Sendable>: ConfigurableStage, Sendable {
 
     /// Emits `make(n)` for sequence numbers n = 0, 1, 2, … (`count` of them, or forever), at most
     /// `recordsPerSecond` per second in total if given. At parallelism *p*, instance *i* makes the
-    /// numbers *n* with *n* mod *p* = *i*, so the numbers interleave evenly.
+    /// numbers *n* with *n* mod *p* = *i*, so the numbers interleave evenly. At a rate, record *k*
+    /// of an instance is due *k* / rate seconds after its first read, and records leave in steps
+    /// of 50 µs worth (at least one record), each passed on at once.
     @inlinable
     public static func generator(count: Int64? = nil, recordsPerSecond: Double? = nil,
                                  _ make: @escaping @Sendable (Int64) -> Output) -> Source<Output> {
@@ -156,10 +158,10 @@ public struct GeneratorReader<Function: GeneratorFunction>: SourceReader {
             start = origin
             let elapsed = (now - origin) / .seconds(1)
             let due = Int64(Swift.min(elapsed * rate, 9e18)) + 1 - emitted
-            if due <= 0 {
-                let wait = Double(emitted) / rate
-                return .idle(until: origin + .nanoseconds(Int64(wait * 1e9)))
-            }
+            // Release a step's worth at a time, also when behind schedule: a source that read
+            // whatever was due at every step would, once behind, read a few records per step
+            // for good, and spend its time on per-batch work.
+            if due < Int64(releaseStep) { return .idle(until: nextRelease(after: origin)) }
             allowed = Swift.min(allowed, due)
         }
         if let count {
@@ -180,8 +182,25 @@ public struct GeneratorReader<Function: GeneratorFunction>: SourceReader {
         next = sequence
         emitted += allowed
         if let count, next >= count { return .finished }
-        return rate > 0 ? .idle(until: nil) : .more
+        guard rate > 0, let start else { return .more }
+        return .idle(until: nextRelease(after: start))
     }
+
+    /// When the next step of records is due: record *k* is due *k* / `rate` seconds after the
+    /// first read, and records are released in steps of ``releaseInterval`` worth (at least one),
+    /// so a fast generator wakes at most 20,000 times a second, not once per record.
+    @inlinable
+    func nextRelease(after origin: ContinuousClock.Instant) -> ContinuousClock.Instant {
+        let seconds = (Double(emitted) + releaseStep - 1) / rate
+        return origin + .nanoseconds(Int64(Swift.min(seconds * 1e9, 9e18)))
+    }
+
+    /// Records released at once at the instance's rate: 50 µs worth, at least one.
+    @inlinable
+    var releaseStep: Double { Swift.max(1, (rate * Self.releaseInterval).rounded(.up)) }
+
+    /// The time worth of records a rate-limited generator releases at once: 50 µs.
+    public static var releaseInterval: Double { 50e-6 }
 }
 
 /// Reads an `AsyncSequence`, one element per read, so every element is passed on at once.

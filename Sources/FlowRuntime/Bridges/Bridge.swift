@@ -7,12 +7,14 @@ public import FlowCore
 /// tasks. Every implementation keeps the credit protocol of ``CreditStateMachine``
 /// (Specs/CreditProtocol.md) and the wake-up contract: it notifies the receiving task's
 /// ``TaskSignal`` after an element becomes receivable, and the sending task's signal after a
-/// credit returns.
+/// credit returns to a sender whose last ``BridgeSender/hasCredit`` answered `false` (a sender
+/// that has not run out of credit need not be woken).
 public protocol BridgeSender<Element>: AnyObject {
     /// The type of the records carried.
     associatedtype Element
     /// Whether a credit is available (``send(_:)`` will accept an element). A `false` answer
-    /// after a `true` one counts one credit wait.
+    /// after a `true` one counts one credit wait, and promises a notify of the sending task's
+    /// signal when a credit returns.
     var hasCredit: Bool { get }
     /// Sends one element, spending a credit. Precondition: ``hasCredit``.
     ///

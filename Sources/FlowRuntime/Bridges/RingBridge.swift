@@ -8,7 +8,8 @@ import Synchronization
 /// `sent`, the receiver writes `received`, and the sender holds `slots - (sent - received)`
 /// credits. Sending writes the slot, then publishes `sent` (release) and notifies the receiver's
 /// ``TaskSignal``; receiving reads `sent` (acquire), moves the element out, publishes `received`
-/// (release) — which returns the credit — and notifies the sender's signal. Each side caches
+/// — which returns the credit — and notifies the sender's signal if the sender announced that it
+/// waits for credit (a sender that has credit is not woken once per batch). Each side caches
 /// the other's counter and reloads it only when the cache says "full" or "empty". Emptied
 /// batches travel back on a second ring of ``freeSlots`` (`2 × slots + 2`) batches, so steady
 /// state allocates nothing: besides the `slots` in flight, one batch is being filled and one
@@ -23,8 +24,8 @@ import Synchronization
 /// The same class serves every backend pair (sync, dispatch, actor): only the signals differ.
 ///
 /// ## Concurrency
-/// One sending task and one receiving task. `sent`/`received` (and `freed`/`reused`) are
-/// atomics; `senderSent`, `cachedReceived`, `reusedCount`, `cachedFreed` and `waitingForCredit`
+/// One sending task and one receiving task. `sent`/`received` (and `freed`/`reused`) and the
+/// sender's waiting flag are atomics; `senderSent`, `cachedReceived`, `reusedCount`, `cachedFreed` and `waitingForCredit`
 /// are touched only by the sending task, `receiverReceived`, `cachedSent` and `freedCount` only
 /// by the receiving task; a slot is written only while it belongs to one side, which the
 /// release/acquire pairs on the counters hand over.
@@ -38,6 +39,8 @@ public final class RingBridge<Element>: BridgeSender, BridgeReceiver, BridgeGaug
     private let freeRing: UnsafeMutablePointer<Batch<Element>>
     private let freed = Atomic<Int>(0)
     private let reused = Atomic<Int>(0)
+    /// The sender found no credit and waits for some: set by the sender, taken by the receiver.
+    private let senderWaiting = Atomic<Bool>(false)
     private let senderSignal: TaskSignal
     private let receiverSignal: TaskSignal
 
@@ -91,6 +94,12 @@ public final class RingBridge<Element>: BridgeSender, BridgeReceiver, BridgeGaug
         if senderSent - cachedReceived < slots { return true }
         cachedReceived = received.load(ordering: .acquiring)
         if senderSent - cachedReceived < slots { return true }
+        // Announce the wait, then look again. The receiver publishes `received` before it takes
+        // the flag, all four accesses sequentially consistent: either this load sees its credit,
+        // or the receiver sees the flag and notifies. A flag left set costs one spurious notify.
+        senderWaiting.store(true, ordering: .sequentiallyConsistent)
+        cachedReceived = received.load(ordering: .sequentiallyConsistent)
+        if senderSent - cachedReceived < slots { return true }
         if !waitingForCredit {
             waitingForCredit = true
             creditWaitCount.add(1, ordering: .relaxed)
@@ -133,8 +142,12 @@ public final class RingBridge<Element>: BridgeSender, BridgeReceiver, BridgeGaug
         }
         let element = (ring + receiverReceived % slots).move()
         receiverReceived += 1
-        received.store(receiverReceived, ordering: .releasing)
-        senderSignal.notify()
+        received.store(receiverReceived, ordering: .sequentiallyConsistent)
+        // Wake the sender only if it announced that it waits for credit (see `hasCredit`).
+        if senderWaiting.load(ordering: .sequentiallyConsistent),
+           senderWaiting.exchange(false, ordering: .sequentiallyConsistent) {
+            senderSignal.notify()
+        }
         return element
     }
 

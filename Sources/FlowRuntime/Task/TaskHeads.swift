@@ -55,14 +55,18 @@ final class SourceHead<Output>: TaskHeadDriver {
         var buffer = first.takeBuffer()
         let before = buffer.count
         let status = try await guarded { try await reader.read(into: &buffer, maxCount: Swift.max(1, batchSize - before)) }
-        counters.addOut(buffer.count - before)
+        let read = buffer.count - before
+        counters.addOut(read)
         try await first.commit(&buffer)
         switch status {
         case .more:
             return .progressed
         case .idle(let until):
             try first.flushPartial()
-            return .idle(until: until)
+            // A source that read records and cannot say when more come (an AsyncSequence after
+            // each element) is read again at once: the idle back-off is for reads that find
+            // nothing, and would otherwise hold such a source to one element per back-off.
+            return read > 0 && until == nil ? .progressed : .idle(until: until)
         case .finished:
             try await first.control(.watermark(.maximum))
             try await first.finish()

@@ -141,17 +141,29 @@ private func makeBridge(slots: Int) -> RingBridge<Int> {
 }
 
 @Suite struct RingBridgeThreadTests {
-    @Test("receiving notifies the sender's signal and sending the receiver's")
+    @Test("sending notifies the receiver's signal; receiving notifies the sender's only after it ran out of credit")
     func notifications() {
         let sender = TaskSignal()
         let receiver = TaskSignal()
         let bridge = RingBridge<Int>(slots: 2, sender: sender, receiver: receiver)
+        let clock = ContinuousClock()
         bridge.send(.batch(Batch([1])))
         // The receiver's wait returns at once: the send left a permit.
-        receiver.wait(until: .now + .seconds(10))
+        #expect(clock.measure { receiver.wait(until: .now + .seconds(10)) } < .seconds(5))
         #expect(bridge.receive() != nil)
-        sender.wait(until: .now + .seconds(10))
+        // The sender never lacked credit, so the receive left it no permit: its wait times out.
+        #expect(clock.measure { sender.wait(until: .now + .milliseconds(30)) } >= .milliseconds(30))
+
+        bridge.send(.batch(Batch([2])))
+        bridge.send(.batch(Batch([3])))
+        #expect(!bridge.hasCredit)  // announces that the sender waits for credit
+        #expect(bridge.receive() != nil)
+        #expect(clock.measure { sender.wait(until: .now + .seconds(10)) } < .seconds(5))
         #expect(bridge.hasCredit)
+        // The announcement was taken: the next receive, with credit to spare, notifies nobody.
+        #expect(bridge.receive() != nil)
+        #expect(clock.measure { sender.wait(until: .now + .milliseconds(30)) } >= .milliseconds(30))
+        #expect(sender.wakeUps == 0 && receiver.wakeUps == 0)
     }
 
     @Test("two threads move 100 000 batches through 1, 2 and 4 slots: every record once, in order", arguments: [1, 2, 4])

@@ -1,0 +1,59 @@
+import Flow
+import FlowTesting
+import Synchronization
+import Testing
+
+/// The sizes of the batches a sink received, in order.
+private final class BatchSizes: Sendable {
+    let sizes = Mutex<[Int]>([])
+}
+
+private struct SizeRecorder<Input: Sendable>: SinkWriter {
+    let record: BatchSizes
+    mutating func write(_ batch: inout Batch<Input>) async throws {
+        let count = batch.count
+        record.sizes.withLock { $0.append(count) }
+        batch.removeAll(keepingCapacity: true)
+    }
+}
+
+@Suite("Source pacing: when a source is read again")
+struct SourcePacingTests {
+    @Test("an AsyncSequence source is read again at once after each element, on every backend",
+          arguments: [BackendKind.sync, .dispatch, .actor])
+    func asyncSequenceIsNotBackedOff(kind: BackendKind) async throws {
+        // 5,000 buffered elements: if each read of one element counted as "idle", the runner's
+        // back-off (up to 1 ms) would hold the source to ~1,000 elements a second, 5 s in all.
+        let (stream, continuation) = AsyncStream<Int>.makeStream()
+        for value in 0..<5_000 { continuation.yield(value) }
+        continuation.finish()
+        let out = CollectedRecords<Int>()
+        let job = try Job("async-pacing") {
+            Source(stream)
+            Map { (x: Int) in x * 2 }
+            Sink(.collect(into: out)).disableChaining()
+        }
+        let result = try await job.run(on: kind.defaultBackend)
+        #expect(out.records == (0..<5_000).map { $0 * 2 })
+        // The source's task waits only when a read finds nothing; here, never but at the end. Its
+        // idle time, not the wall time, is asserted: other tests may share the machine's cores.
+        let source = try #require(result.metrics.tasks.first { $0.task == 0 })
+        #expect(source.idle < .milliseconds(500), "the source task idled \(source.idle) on \(kind): \(source)")
+    }
+
+    @Test("a rate-limited generator releases records in steps of 50 µs worth, never a smaller batch but the last")
+    func generatorReleasesInSteps() async throws {
+        // 200,000 records/s: a step is 10 records; 2,000 records take at least 10 ms.
+        let sizes = BatchSizes()
+        let job = try Job("rate-steps") {
+            Source.generator(count: 2_000, recordsPerSecond: 200_000) { (n: Int64) in n }
+            Sink(WriterSink { SizeRecorder<Int64>(record: sizes) })
+        }
+        let clock = ContinuousClock()
+        let elapsed = try await clock.measure { try await job.run(on: .dispatch) }
+        let seen = sizes.sizes.withLock { $0 }
+        #expect(seen.reduce(0, +) == 2_000)
+        #expect(seen.dropLast().allSatisfy { $0 >= 10 }, "batches: \(seen)")
+        #expect(elapsed >= .milliseconds(9), "2,000 records at 200,000/s took \(elapsed)")
+    }
+}
