@@ -16,10 +16,11 @@ public protocol BridgeSender<Element>: AnyObject {
     /// after a `true` one counts one credit wait, and promises a notify of the sending task's
     /// signal when a credit returns.
     var hasCredit: Bool { get }
-    /// Sends one element, spending a credit. Precondition: ``hasCredit``.
+    /// Sends one element, spending a credit. Precondition: ``hasCredit``. The element is consumed,
+    /// so a batch arrives as the only reference to its storage.
     ///
     /// - Complexity: O(1).
-    func send(_ element: StreamElement<Element>)
+    func send(_ element: consuming StreamElement<Element>)
     /// An emptied batch the receiver returned for reuse, if any (so steady state allocates nothing).
     func reusableBatch() -> Batch<Element>?
 }

@@ -107,13 +107,13 @@ public final class RingBridge<Element>: BridgeSender, BridgeReceiver, BridgeGaug
         return false
     }
 
-    public func send(_ element: StreamElement<Element>) {
+    public func send(_ element: consuming StreamElement<Element>) {
         if senderSent - cachedReceived >= slots {
             cachedReceived = received.load(ordering: .acquiring)
             precondition(senderSent - cachedReceived < slots, "RingBridge: send without credit (\(senderSent - cachedReceived) in flight of \(slots))")
         }
         if case .batch(let batch) = element { recordCount.add(batch.count, ordering: .relaxed) }
-        (ring + senderSent % slots).initialize(to: element)
+        (ring + senderSent % slots).initialize(to: consume element)
         senderSent += 1
         sent.store(senderSent, ordering: .releasing)
         waitingForCredit = false

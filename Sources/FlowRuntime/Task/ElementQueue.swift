@@ -34,7 +34,7 @@ package final class ElementQueue<Element> {
     /// - Complexity: O(1), amortized over the doublings.
     package func append(_ element: consuming StreamElement<Element>) {
         if count == capacity { grow() }
-        (storage + (head + count) % capacity).initialize(to: element)
+        (storage + (head + count) % capacity).initialize(to: consume element)
         count += 1
     }
 

@@ -114,12 +114,12 @@ final class EdgeRouter<Element> {
                     try partitioner.partition(&batch, into: &perChannel, maxParallelism: maxParallelism, limit: batchSize) { channels, index in
                         var full = fresh(from: index)
                         swap(&full, &channels[index])
-                        enqueue(.batch(full), on: index)
+                        enqueue(.batch(consume full), on: index)
                     }
                 } catch let failure as RecordFailure {
                     throw partitionFailure(failure)
                 }
-                try checkAge(partial: perChannel.contains { !$0.isEmpty })
+                try checkAge(partial: hasPartialPartition)
             }
             if batch.capacity > current.capacity { swap(&batch, &current) }
         case .forward, .rebalance, .broadcast:
@@ -133,6 +133,13 @@ final class EdgeRouter<Element> {
             if current.count >= batchSize { emitCurrent() }
             try checkAge(partial: !current.isEmpty)
         }
+    }
+
+    /// Whether a partition holds records. An index loop: `contains(where:)` in this unspecialized
+    /// generic code goes through the collection's witnesses and allocated once per call (perf).
+    private var hasPartialPartition: Bool {
+        for index in perChannel.indices where !perChannel[index].isEmpty { return true }
+        return false
     }
 
     /// Flushes partial batches whose oldest record waited the flush timeout.
@@ -219,16 +226,21 @@ final class EdgeRouter<Element> {
                 for start in stride(from: 0, to: records.count, by: batchSize) {
                     let end = Swift.min(start + batchSize, records.count)
                     let chunk = Batch(records: ContiguousArray(records[start..<end]), timestamps: ContiguousArray(timestamps[start..<end]))
-                    enqueue(.batch(chunk), on: index)
+                    enqueue(.batch(consume chunk), on: index)
                 }
             }
             batch = Batch()
             return
         }
-        enqueue(.batch(batch), on: index)
+        var taken = Batch<Element>()
+        swap(&taken, &batch)
+        enqueue(.batch(consume taken), on: index)
     }
 
-    private func enqueue(_ element: StreamElement<Element>, on index: Int) {
+    /// Queues `element` on bridge `index` and sends what the bridge has credit for. The element is
+    /// moved all the way into the bridge: a reference left behind here, even for an instant, would
+    /// make the receiver's in-place writes to the batch copy it.
+    private func enqueue(_ element: consuming StreamElement<Element>, on index: Int) {
         pending[index].append(element)
         let channel = channels[index]
         while !pending[index].isEmpty, channel.hasCredit {
