@@ -101,7 +101,11 @@ public final class JobExecution: Sendable {
                 }
             }
             for instance in actors {
-                group.addTask { [runners] in
+                // On the global concurrent executor explicitly: a child task inherits its parent's
+                // task executor preference, so a job started from code that prefers one thread
+                // (a benchmark harness, a server's event loop) would otherwise run every actor-
+                // backend instance on that one thread.
+                group.addTask(executorPreference: globalConcurrentExecutor) { [runners] in
                     await TaskRunner.run(instance, waiting: .suspending(yieldInterval: actorSettings.yieldInterval), control: control)
                     runners.taskEnded()
                 }

@@ -13,7 +13,7 @@ import Darwin
 ///
 /// ## Concurrency
 /// `enqueue` from any thread; the queue is protected by `mutex`.
-final class ThreadExecutor: TaskExecutor, @unchecked Sendable {
+package final class ThreadExecutor: TaskExecutor, @unchecked Sendable {
     // @unchecked: `queue` and `stopping` are protected by `mutex`; the pthread objects are used
     // only through pthread calls.
     private let mutex: UnsafeMutablePointer<pthread_mutex_t>
@@ -23,7 +23,7 @@ final class ThreadExecutor: TaskExecutor, @unchecked Sendable {
     private var thread: pthread_t?
     let name: String
 
-    init(name: String) {
+    package init(name: String) {
         self.name = name
         mutex = .allocate(capacity: 1)
         condition = .allocate(capacity: 1)
@@ -48,7 +48,7 @@ final class ThreadExecutor: TaskExecutor, @unchecked Sendable {
         mutex.deallocate()
     }
 
-    func enqueue(_ job: consuming ExecutorJob) {
+    package func enqueue(_ job: consuming ExecutorJob) {
         let job = UnownedJob(job)
         pthread_mutex_lock(mutex)
         queue.append(job)
@@ -57,7 +57,7 @@ final class ThreadExecutor: TaskExecutor, @unchecked Sendable {
     }
 
     /// Ends the thread once its queue is empty and waits for it.
-    func shutdown() {
+    package func shutdown() {
         pthread_mutex_lock(mutex)
         stopping = true
         pthread_cond_signal(condition)

@@ -44,7 +44,7 @@ struct FlushTimeoutTests {
           arguments: [BackendKind.sync, .dispatch, .actor])
     func trickleFlushes(_ backend: BackendKind) async throws {
         let sizes = BatchSizes()
-        try await execution(of: Self.job(flushTimeout: .milliseconds(2), sizes: sizes), on: backend).run()
+        _ = try await execution(of: Self.job(flushTimeout: .milliseconds(2), sizes: sizes), on: backend).run()
         #expect(sizes.all.reduce(0, +) == 300)
         // 300 records over at least 60 ms, flushed every 2 ms: many small batches.
         #expect(sizes.all.count >= 10, "\(sizes.all)")
@@ -54,7 +54,7 @@ struct FlushTimeoutTests {
     @Test("With a flush timeout longer than the run, the same trickle goes out in one batch at the end")
     func longTimeoutHoldsBatch() async throws {
         let sizes = BatchSizes()
-        try await execution(of: Self.job(flushTimeout: .seconds(60), sizes: sizes), on: .dispatch).run()
+        _ = try await execution(of: Self.job(flushTimeout: .seconds(60), sizes: sizes), on: .dispatch).run()
         #expect(sizes.all == [300])
     }
 
