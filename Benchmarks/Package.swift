@@ -9,6 +9,8 @@ import PackageDescription
 //   cd Benchmarks && swift package --disable-sandbox benchmark --target BridgeBenchmarks --format markdown
 // The latency run is a plain executable (it reports percentiles, not iterations):
 //   cd Benchmarks && swift run -c release LatencyBenchmark
+// So is the keyed sum on every backend (the harness leaves async code one pool thread):
+//   cd Benchmarks && swift run -c release SumBackendsBenchmark
 // `make bench` at the repository root runs all of them. Figures: Docs/PERFORMANCE.md.
 let package = Package(
     name: "FlowBenchmarks",
@@ -59,6 +61,17 @@ let package = Package(
                 .product(name: "Histogram", package: "hdrhistogram-swift"),
             ],
             path: "Tools/Latency"
+        ),
+        // Issue 3: the keyed sum on every backend (dispatch, actor, sync). A plain executable, like
+        // the latency run: package-benchmark leaves async code one thread of the cooperative pool.
+        // Nexmark.swift and SumJob.swift are symlinks to the KeyedSum benchmark's, so both run the
+        // same job.
+        .executableTarget(
+            name: "SumBackendsBenchmark",
+            dependencies: [
+                .product(name: "Flow", package: "Flow"),
+            ],
+            path: "Tools/SumBackends"
         ),
     ],
     swiftLanguageModes: [.v6]
