@@ -19,6 +19,8 @@ private struct SizeRecorder<Input: Sendable>: SinkWriter {
 
 @Suite("Source pacing: when a source is read again")
 struct SourcePacingTests {
+    // The sync scheduler does not back off while another task progresses, so the sync case passes
+    // with or without the fix; it is here to check the same output on every backend.
     @Test("an AsyncSequence source is read again at once after each element, on every backend",
           arguments: [BackendKind.sync, .dispatch, .actor])
     func asyncSequenceIsNotBackedOff(kind: BackendKind) async throws {
@@ -39,6 +41,23 @@ struct SourcePacingTests {
         // idle time, not the wall time, is asserted: other tests may share the machine's cores.
         let source = try #require(result.metrics.tasks.first { $0.task == 0 })
         #expect(source.idle < .milliseconds(500), "the source task idled \(source.idle) on \(kind): \(source)")
+    }
+
+    @Test("a rate-limited generator behind schedule by a step or more asks to be read again at once")
+    func generatorBehindSchedule() async throws {
+        var reader = GeneratorReader(count: nil, recordsPerSecond: 1_000_000, function: ClosureGenerator { (n: Int64) in n })
+        try await reader.open(context: SourceContext(stageName: "gen", stageID: "g", subtask: 0, parallelism: 1))
+        var batch = Batch<Int64>()
+        // The first read starts the clock: one record is due, less than a step (50), so it waits.
+        guard case .idle(let until) = try await reader.read(into: &batch, maxCount: 16), until != nil else {
+            Issue.record("the first read should wait for a step's worth")
+            return
+        }
+        #expect(batch.isEmpty)
+        try await Task.sleep(for: .milliseconds(5))  // ≥ 5,000 records are due now
+        let status = try await reader.read(into: &batch, maxCount: 16)
+        #expect(Array(batch.records) == (0..<16).map(Int64.init))
+        #expect(status == .more, "cut at maxCount with thousands due, the source must not wait: \(status)")
     }
 
     @Test("a rate-limited generator releases records in steps of 50 µs worth, never a smaller batch but the last")

@@ -152,12 +152,13 @@ public struct GeneratorReader<Function: GeneratorFunction>: SourceReader {
     @inlinable
     public mutating func read(into batch: inout Batch<Output>, maxCount: Int) async throws -> SourceStatus {
         var allowed = Int64(maxCount)
+        var due: Int64 = 0
         if rate > 0 {
             let now = ContinuousClock.now
             let origin = start ?? now
             start = origin
             let elapsed = (now - origin) / .seconds(1)
-            let due = Int64(Swift.min(elapsed * rate, 9e18)) + 1 - emitted
+            due = Int64(Swift.min(elapsed * rate, 9e18)) + 1 - emitted
             // Release a step's worth at a time, also when behind schedule: a source that read
             // whatever was due at every step would, once behind, read a few records per step
             // for good, and spend its time on per-batch work.
@@ -183,6 +184,8 @@ public struct GeneratorReader<Function: GeneratorFunction>: SourceReader {
         emitted += allowed
         if let count, next >= count { return .finished }
         guard rate > 0, let start else { return .more }
+        // Behind schedule by a step or more (the read was cut at maxCount): read again at once.
+        if due - allowed >= Int64(releaseStep) { return .more }
         return .idle(until: nextRelease(after: start))
     }
 

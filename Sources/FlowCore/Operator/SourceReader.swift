@@ -22,6 +22,10 @@ public enum SourceStatus: Sendable, Equatable {
     /// More records may be read at once.
     case more
     /// No record is ready now; read again at `until` (or when the scheduler next looks, if nil).
+    /// Records appended by the same read are passed on at once. A read that appended records
+    /// and returns `.idle(until: nil)` is followed by another read at once (the source cannot
+    /// say when more come, as an `AsyncSequence` after each element); only a read that finds
+    /// nothing makes the task wait.
     case idle(until: ContinuousClock.Instant?)
     /// The source is exhausted; it will not be read again.
     case finished

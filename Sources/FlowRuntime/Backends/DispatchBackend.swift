@@ -9,5 +9,13 @@ public import FlowCore
 public struct DispatchBackend: ExecutionBackend {
     public var kind: BackendKind { .dispatch }
 
-    public init() {}
+    /// How long a thread polls for input or credit before parking, when its previous wait was
+    /// that short (``TaskSignal/wait(until:)``). Default 20 µs; `.zero` always parks at once
+    /// (no CPU spent polling, a futex wake-up per hand-off instead).
+    public var spinWindow: Duration
+
+    public init(spinWindow: Duration = TaskSignal.defaultSpinWindow) {
+        precondition(spinWindow >= .zero, "DispatchBackend: spinWindow must not be negative, got \(spinWindow)")
+        self.spinWindow = spinWindow
+    }
 }

@@ -77,7 +77,8 @@ public final class JobExecution: Sendable {
         let seeded = syncSettings.seed != nil && plan.tasks.contains { $0.backend == .sync }
         let flushClock = seeded ? FlushClock(stepLength: plan.configuration.flushTimeout / 32) : FlushClock()
         var builder = TaskBuilder(plan: plan, registry: registry, flushClock: flushClock)
-        let instances = try builder.build(syncSignal: syncSignal)
+        let dispatchSettings = backend as? DispatchBackend ?? DispatchBackend()
+        let instances = try builder.build(syncSignal: syncSignal, spinWindow: dispatchSettings.spinWindow)
         control.register([syncSignal] + instances.map(\.signal))
         do {
             for instance in instances { try await instance.open() }

@@ -17,7 +17,8 @@ public protocol BridgeSender<Element>: AnyObject {
     /// signal when a credit returns.
     var hasCredit: Bool { get }
     /// Sends one element, spending a credit. Precondition: ``hasCredit``. The element is consumed,
-    /// so a batch arrives as the only reference to its storage.
+    /// so the sender keeps no reference to a batch it sent (a batch that several output edges
+    /// share, as a broadcast's, stays shared).
     ///
     /// - Complexity: O(1).
     func send(_ element: consuming StreamElement<Element>)
@@ -33,8 +34,9 @@ public protocol BridgeReceiver<Element>: AnyObject {
     ///
     /// - Complexity: O(1).
     func receive() -> StreamElement<Element>?
-    /// Hands an emptied batch back to the sender for reuse.
-    func recycle(_ batch: Batch<Element>)
+    /// Hands an emptied batch back to the sender for reuse. The batch is consumed, so the
+    /// receiver keeps no reference to storage the sender may already be writing to.
+    func recycle(_ batch: consuming Batch<Element>)
 }
 
 /// What a bridge reports to the job's metrics, readable from any thread.

@@ -151,11 +151,10 @@ public final class RingBridge<Element>: BridgeSender, BridgeReceiver, BridgeGaug
         return element
     }
 
-    public func recycle(_ batch: Batch<Element>) {
+    public func recycle(_ batch: consuming Batch<Element>) {
         guard batch.capacity > 0, freedCount - reused.load(ordering: .acquiring) < freeSlots else { return }
-        var batch = batch
         if !batch.isEmpty { batch.removeAll(keepingCapacity: true) }
-        (freeRing + freedCount % freeSlots).initialize(to: batch)
+        (freeRing + freedCount % freeSlots).initialize(to: consume batch)
         freedCount += 1
         freed.store(freedCount, ordering: .releasing)
     }

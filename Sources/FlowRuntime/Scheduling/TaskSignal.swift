@@ -46,6 +46,8 @@ public final class TaskSignal: @unchecked Sendable {
     private let spinWindow: Duration
     /// How long the owner's last untimed blocking wait took. Owner only.
     private var lastWait = Duration.zero
+    /// Untimed blocking waits so far, for the periodic poll. Owner only.
+    private var parkedWaits = 0
 
     /// A signal whose untimed blocking waits poll for up to `spinWindow` before parking, when
     /// the previous one ended within that window (see ``wait(until:)``); `.zero` never polls.
@@ -107,8 +109,10 @@ public final class TaskSignal: @unchecked Sendable {
     /// An untimed wait first polls for up to `spinWindow` if the owner's previous untimed wait
     /// ended within that window: when input or credit comes back that fast, a short poll costs
     /// less than parking and being woken (a futex wake and, on a VM, waking a halted vCPU). A
-    /// wait that outlasts the window parks, and the next one parks at once; so a task whose
-    /// input is sparse never polls, and a busy pipeline seldom parks.
+    /// wait that outlasts the window parks, and the next one parks at once, except every 16th,
+    /// which polls again (a parked wait's length includes its wake-up, so a pipeline that became
+    /// busy could otherwise look slow for good); so a task whose input is sparse polls on one
+    /// wait in 16, and a busy pipeline seldom parks.
     public func wait(until deadline: ContinuousClock.Instant? = nil) {
         if takePermit() { return }
         guard deadline == nil else {
@@ -117,7 +121,10 @@ public final class TaskSignal: @unchecked Sendable {
         }
         let start = ContinuousClock.now
         defer { lastWait = ContinuousClock.now - start }
-        if lastWait < spinWindow {
+        parkedWaits &+= 1
+        // Poll when the last wait was short; and every 16th wait regardless, because a parked
+        // wait's length includes the wake-up, which on a VM can itself outlast the window.
+        if spinWindow > .zero && (lastWait < spinWindow || parkedWaits & 15 == 0) {
             repeat {
                 var polls = 0
                 while polls < 64, state.load(ordering: .relaxed) != Self.notified { polls += 1 }

@@ -24,11 +24,12 @@ struct TaskBuilder {
     }
 
     /// Builds every instance. Instances on the sync backend share `syncSignal` (their scheduler
-    /// waits on it); every other instance gets a signal of its own.
-    mutating func build(syncSignal: TaskSignal) throws -> [TaskInstance] {
+    /// waits on it); every other instance gets a signal of its own, whose blocking waits poll
+    /// for up to `spinWindow` first (dispatch threads; actor tasks never block).
+    mutating func build(syncSignal: TaskSignal, spinWindow: Duration) throws -> [TaskInstance] {
         let slots = plan.configuration.channelCredits
         signals = plan.tasks.map { task in
-            (0..<task.parallelism).map { _ in task.backend == .sync ? syncSignal : TaskSignal() }
+            (0..<task.parallelism).map { _ in task.backend == .sync ? syncSignal : TaskSignal(spinWindow: spinWindow) }
         }
         channels = try plan.edges.enumerated().map { edgeIndex, edge in
             let sender = plan.tasks[edge.from]

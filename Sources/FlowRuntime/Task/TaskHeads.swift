@@ -131,7 +131,7 @@ final class InputHead<Input>: TaskHeadDriver {
             switch consume element {
             case .batch(var batch):
                 try await first.commit(&batch)
-                channels[index].recycle(batch)
+                channels[index].recycle(consume batch)
             case .control(let control):
                 try await handle(control, from: index)
             }

@@ -140,7 +140,7 @@ private func makeBridge(slots: Int) -> RingBridge<Int> {
     RingBridge<Int>(slots: slots, sender: TaskSignal(), receiver: TaskSignal())
 }
 
-@Suite struct RingBridgeThreadTests {
+@Suite(.timeLimit(.minutes(1))) struct RingBridgeThreadTests {
     @Test("sending notifies the receiver's signal; receiving notifies the sender's only after it ran out of credit")
     func notifications() {
         let sender = TaskSignal()

@@ -64,16 +64,20 @@ import Testing
     @Test("a wait that outlasts the spin window parks, and the next wait parks at once")
     func parksAfterALongWait() {
         let signal = TaskSignal(spinWindow: .milliseconds(200))
+        let started = Flag()
+        let firstReturned = Flag()
         let waiter = Thread {
+            started.set()
             signal.wait()  // outlasts the window: polls 200 ms, then parks until the first notify
+            firstReturned.set()
             signal.wait()  // the previous wait was long: parks at once
         }
-        usleepMicroseconds(400_000)
-        signal.notify()
-        // Until the waiter has been woken, a notify here could still land as the first one's permit.
         let deadline = ContinuousClock.now + .seconds(10)
-        while signal.wakeUps < 1 && ContinuousClock.now < deadline { usleepMicroseconds(1_000) }
-        usleepMicroseconds(50_000)  // well within the window: a polling waiter would take it without a wake-up
+        while !started.isSet && ContinuousClock.now < deadline { usleepMicroseconds(1_000) }
+        usleepMicroseconds(400_000)  // past the window: the waiter is parked
+        signal.notify()
+        while !firstReturned.isSet && ContinuousClock.now < deadline { usleepMicroseconds(1_000) }
+        usleepMicroseconds(100_000)  // within the window: a polling waiter would take it without a wake-up
         signal.notify()
         waiter.join()
         #expect(signal.wakeUps == 2)
@@ -83,7 +87,7 @@ import Testing
     func zeroWindowParks() {
         let signal = TaskSignal(spinWindow: .zero)
         let waiter = Thread { signal.wait() }
-        usleepMicroseconds(20_000)
+        usleepMicroseconds(50_000)
         signal.notify()
         waiter.join()
         #expect(signal.wakeUps == 1)
