@@ -33,7 +33,7 @@ import Synchronization
 public final class TaskSignal: @unchecked Sendable {
     // @unchecked: `mutex` and `condition` are pthread objects used only through pthread calls;
     // `continuation` is protected by `mutex`; `state` and `wakeUpCount` are atomics; `lastWait`
-    // is touched only by the owner's waits.
+    // and `parkedWaits` are touched only by the owner's waits.
     private static let empty = 0
     private static let notified = 1
     private static let parked = 2
