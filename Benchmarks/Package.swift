@@ -60,11 +60,11 @@ let package = Package(
                 .product(name: "Flow", package: "Flow"),
                 .product(name: "Histogram", package: "hdrhistogram-swift"),
             ],
-            path: "Tools/Latency"
+            path: "Tools/Latency"  // Measure.swift: a symlink to Benchmarks/KeyedSum/Measure.swift
         ),
         // Issue 3: the keyed sum on every backend (dispatch, actor, sync). A plain executable, like
         // the latency run: package-benchmark leaves async code one thread of the cooperative pool.
-        // Nexmark.swift and SumJob.swift are symlinks to the KeyedSum benchmark's, so both run the
+        // Nexmark.swift, SumJob.swift and Measure.swift are symlinks to the KeyedSum benchmark's, so both run the
         // same job.
         .executableTarget(
             name: "SumBackendsBenchmark",

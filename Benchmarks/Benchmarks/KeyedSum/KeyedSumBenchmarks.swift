@@ -40,22 +40,6 @@ let sumBusy = BenchmarkMetric.custom("Task 1 (running-sum → discard) busy %", 
 let sumBackpressured = BenchmarkMetric.custom("Task 1 (running-sum → discard) backpressured %", polarity: .prefersSmaller, useScalingFactor: false)
 let sumThreadCPU = BenchmarkMetric.custom("Task 1 threads' CPU (% of one core)", polarity: .prefersSmaller, useScalingFactor: false)
 
-/// Process CPU time (user + system, all threads) so far.
-func processCPUSeconds() -> Double {
-    var usage = rusage()
-    #if canImport(Glibc)
-    getrusage(__rusage_who_t(RUSAGE_SELF.rawValue), &usage)
-    #else
-    getrusage(RUSAGE_SELF, &usage)
-    #endif
-    return Double(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) + Double(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) * 1e-6
-}
-
-/// Seconds in a duration.
-func seconds(_ duration: Duration) -> Double {
-    Double(duration.components.seconds) + Double(duration.components.attoseconds) * 1e-18
-}
-
 /// The mean share over the instances of task `task`, in percent.
 func meanShare(_ metrics: JobMetrics, task: Int, _ share: (TaskMetrics) -> Double) -> Int {
     let instances = metrics.tasks.filter { $0.task == task }

@@ -61,20 +61,6 @@ func check(_ report: LatencyReport, records: Int64, label: String) {
     precondition(report.sums == Workload.finalSums(records: records), "\(label): the final running sums differ from the plain loop's")
 }
 
-func processCPUSeconds() -> Double {
-    var usage = rusage()
-    #if canImport(Glibc)
-    getrusage(__rusage_who_t(RUSAGE_SELF.rawValue), &usage)
-    #else
-    getrusage(RUSAGE_SELF, &usage)
-    #endif
-    return Double(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) + Double(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) * 1e-6
-}
-
-func seconds(_ duration: Duration) -> Double {
-    Double(duration.components.seconds) + Double(duration.components.attoseconds) * 1e-18
-}
-
 func micros(_ nanoseconds: UInt64) -> String {
     let value = Double(nanoseconds) / 1000
     return value < 100 ? String(Int((value * 10).rounded())).withDecimal : String(Int(value.rounded()))

@@ -1,5 +1,5 @@
 // Flink's `sum` query (the KeyedSum benchmark's job, Benchmarks/KeyedSum/, whose Nexmark.swift and
-// SumJob.swift this target shares through symlinks) on each backend: dispatch, actor and sync, at
+// SumJob.swift, and Measure.swift, this target shares through symlinks) on each backend: dispatch, actor and sync, at
 // parallelism 1 and 2. A plain executable, not a package benchmark: package-benchmark waits for
 // each async iteration with a semaphore that holds one thread of Swift's cooperative pool, which
 // leaves the actor backend one core (Docs/PERFORMANCE.md).
@@ -15,20 +15,6 @@ import Glibc
 import Darwin
 #endif
 import Flow
-
-func processCPUSeconds() -> Double {
-    var usage = rusage()
-    #if canImport(Glibc)
-    getrusage(__rusage_who_t(RUSAGE_SELF.rawValue), &usage)
-    #else
-    getrusage(RUSAGE_SELF, &usage)
-    #endif
-    return Double(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) + Double(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) * 1e-6
-}
-
-func seconds(_ duration: Duration) -> Double {
-    Double(duration.components.seconds) + Double(duration.components.attoseconds) * 1e-18
-}
 
 /// `--name value` from the command line, or `fallback`.
 func option(_ name: String, _ fallback: Int) -> Int {

@@ -1,0 +1,1 @@
+../../Benchmarks/KeyedSum/Measure.swift
