@@ -80,7 +80,12 @@ struct FusionPass {
         var head = TaskHead.input
         var tail = TaskTail.output
         var transforms: [NodeID] = []
-        for id in nodes {
+        // A source composed with the stages after it at compile time reads through them.
+        let fusedSource = graph.sourceSegments
+            .filter { $0.nodes.count > 1 && nodes.starts(with: $0.nodes) }
+            .max { $0.nodes.count < $1.nodes.count }
+        if let fusedSource { head = .source(fusedSource.body) }
+        for id in nodes.dropFirst(fusedSource?.nodes.count ?? 0) {
             switch graph[id].body {
             case .source(let factory): head = .source(factory)
             case .sink(let factory): tail = .sink(factory)

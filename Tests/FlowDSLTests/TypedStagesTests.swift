@@ -41,7 +41,7 @@ struct TypedStagesTests {
         }.run()
         #expect(typed.records == closures.records)
         #expect(typed.records == (0..<50).map { $0 * $0 * 3 }.filter { $0 % 2 == 1 })
-        #expect(typedJob.plan.tasks.count == 1 && typedJob.plan.tasks[0].pieces.count == 1)
+        #expect(typedJob.plan.tasks.count == 1 && typedJob.plan.tasks[0].sourceStageCount == 3 && typedJob.plan.tasks[0].pieces.isEmpty)
         #expect(typedJob.plan.tasks[0].stages.map(\.kind) == ["Source", "Map", "Filter", "Collect"])
     }
 

@@ -23,7 +23,9 @@ struct PlannerTests {
         #expect(plan.tasks.map { $0.stages.map(\.name) } == [["numbers", "inc", "positive"], ["sum", "format", "out"]])
         #expect(plan.edges.count == 1)
         #expect(plan.edges[0].partitioning.isHash)
-        #expect(plan.tasks[0].pieces.count == 1 && plan.tasks[0].pieces[0].isStaticChain, "inc+positive run as one static chain")
+        #expect(plan.tasks[0].sourceStageCount == 3 && plan.tasks[0].pieces.isEmpty, "the source pushes its records through inc+positive")
+        #expect(plan.tasks[0].loopCount == 1)
+        #expect(plan.tasks[1].sourceStageCount == 0)
     }
 
     @Test("With fusion off every stage is its own task")
@@ -63,7 +65,8 @@ struct PlannerTests {
     func explain() throws {
         let job = try pipeline()
         let text = job.explain(.text)
-        #expect(text.contains("Task 0 [fused]"))
+        #expect(text.contains("Task 0 [fused, source runs 2 stages]"))
+        #expect(text.contains("Task 1 [fused, 2 pieces]"))
         #expect(text.contains("hash(parity: Int)"), "a named KeyBy labels its exchange")
         let dot = job.explain(.dot)
         #expect(dot.hasPrefix("digraph"))

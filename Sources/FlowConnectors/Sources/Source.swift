@@ -7,26 +7,40 @@ public import FlowCore
 /// Source.generator(count: 1_000_000) { seq in Bid(seq) } // from a sequence number
 /// Source(lines)                                        // any AsyncSequence
 /// ```
-public struct Source<Output: Sendable>: ConfigurableStage, Sendable {
+///
+/// A source carries the type of its reader (`Source<GeneratorReader<…>>`), so a job can fuse it
+/// with the pure stages after it into one loop specialized for all of them. Code that names a
+/// source's type can write `Source<some SourceReader<Bid>>`.
+public struct Source<Reader: SourceReader>: ConfigurableStage, Sendable {
+    /// The type of the records produced.
+    public typealias Output = Reader.Output
+
     public var attributes: StageAttributes
     /// Whether several instances can split the input.
     public let isParallel: Bool
-    /// Makes one instance's reader. Formed where `Output` is concrete, so readers are specialized.
-    public let makeReader: @Sendable () -> AnySourceReader<Output>
+    /// Makes one instance's reader.
+    public let makeReader: @Sendable () -> Reader
 
-    /// A source from any reader.
+    /// A source from any reader: `Source(kind: "Kafka", isParallel: true) { KafkaReader(topic) }`.
     @inlinable
-    public init<Reader: SourceReader>(kind: String = "Source", isParallel: Bool, reader: @escaping @Sendable () -> Reader)
-    where Reader.Output == Output {
+    public init(kind: String = "Source", isParallel: Bool, reader: @escaping @Sendable () -> Reader) {
         attributes = StageAttributes(kind: kind)
         self.isParallel = isParallel
-        makeReader = { AnySourceReader(reader()) }
+        makeReader = reader
     }
 
+    /// Makes one instance's reader, erased to its record type.
+    @inlinable
+    public func makeErasedReader() -> AnySourceReader<Output> {
+        AnySourceReader(makeReader())
+    }
+}
+
+extension Source {
     /// Emits the elements of a collection, in order. At parallelism *p*, instance *i* reads the
     /// *i*-th of *p* contiguous slices.
     @inlinable
-    public init<C: Collection & Sendable>(_ collection: C) where C.Element == Output {
+    public init<C: Collection & Sendable>(_ collection: C) where Reader == CollectionReader<C> {
         self.init(kind: "Source", isParallel: true) { CollectionReader(collection) }
     }
 
@@ -36,8 +50,9 @@ public struct Source<Output: Sendable>: ConfigurableStage, Sendable {
     /// of an instance is due *k* / rate seconds after its first read, and records leave in steps
     /// of 50 µs worth (at least one record), each passed on at once.
     @inlinable
-    public static func generator(count: Int64? = nil, recordsPerSecond: Double? = nil,
-                                 _ make: @escaping @Sendable (Int64) -> Output) -> Source<Output> {
+    public static func generator<Output>(count: Int64? = nil, recordsPerSecond: Double? = nil,
+                                         _ make: @escaping @Sendable (Int64) -> Output) -> Source<GeneratorReader<ClosureGenerator<Output>>>
+    where Reader == GeneratorReader<ClosureGenerator<Output>> {
         generator(count: count, recordsPerSecond: recordsPerSecond, function: ClosureGenerator(make))
     }
 
@@ -45,8 +60,8 @@ public struct Source<Output: Sendable>: ConfigurableStage, Sendable {
     /// with the record maker written as a type, which the compiler can inline into the read loop.
     @inlinable
     public static func generator<Function: GeneratorFunction>(count: Int64? = nil, recordsPerSecond: Double? = nil,
-                                                               function: Function) -> Source<Output>
-    where Function.Output == Output {
+                                                               function: Function) -> Source<GeneratorReader<Function>>
+    where Reader == GeneratorReader<Function> {
         Source(kind: "Source", isParallel: true) {
             GeneratorReader(count: count, recordsPerSecond: recordsPerSecond, function: function)
         }
@@ -57,7 +72,7 @@ public struct Source<Output: Sendable>: ConfigurableStage, Sendable {
     /// Each element is passed on as soon as it arrives (the sequence may pause at any time), so
     /// this source favours latency over throughput.
     @inlinable
-    public init<S: AsyncSequence & Sendable>(_ sequence: S) where S.Element == Output {
+    public init<S: AsyncSequence & Sendable>(_ sequence: S) where Reader == AsyncSequenceReader<S> {
         self.init(kind: "Source", isParallel: false) { AsyncSequenceReader(sequence) }
     }
 }
@@ -94,6 +109,26 @@ public struct CollectionReader<Base: Collection & Sendable>: SourceReader where 
             }
         }
         return position == end ? .finished : .more
+    }
+
+    @inlinable
+    public mutating func read<Collector: RecordCollector<Base.Element>>(
+        pushingInto collector: inout Collector, maxCount: Int, buffer: inout Batch<Base.Element>
+    ) async throws -> SourceStatus {
+        try push(into: &collector, maxCount: maxCount)
+        return position == end ? .finished : .more
+    }
+
+    /// The push loop, synchronous so its state stays in registers.
+    @inlinable
+    mutating func push<Collector: RecordCollector<Base.Element>>(into collector: inout Collector, maxCount: Int) throws {
+        var taken = 0
+        while taken < maxCount && position != end {
+            let element = base[position]
+            base.formIndex(after: &position)
+            taken += 1
+            try collector.collect(element, at: .unassigned)
+        }
     }
 }
 
@@ -151,6 +186,59 @@ public struct GeneratorReader<Function: GeneratorFunction>: SourceReader {
 
     @inlinable
     public mutating func read(into batch: inout Batch<Output>, maxCount: Int) async throws -> SourceStatus {
+        let plan = planRead(maxCount: maxCount)
+        if let idle = plan.idle { return idle }
+        // Loop state in locals, so it stays in registers (not in `self`) for the whole batch.
+        var sequence = next
+        let step = stride
+        let function = function
+        batch.withAppender(reservingCapacity: Int(plan.allowed)) { appender in
+            for _ in 0..<plan.allowed {
+                appender.append(function.make(sequence))
+                sequence &+= step
+            }
+        }
+        return finishRead(next: sequence, made: plan.allowed, due: plan.due)
+    }
+
+    @inlinable
+    public mutating func read<Collector: RecordCollector<Output>>(
+        pushingInto collector: inout Collector, maxCount: Int, buffer: inout Batch<Output>
+    ) async throws -> SourceStatus {
+        let plan = planRead(maxCount: maxCount)
+        if let idle = plan.idle { return idle }
+        var sequence = next
+        do {
+            try Self.push(function, from: &sequence, stride: stride, count: plan.allowed, into: &collector)
+        } catch {
+            // The records pushed before the failing one (and that one) count as made.
+            _ = finishRead(next: sequence, made: (sequence - next) / stride, due: plan.due)
+            throw error
+        }
+        return finishRead(next: sequence, made: plan.allowed, due: plan.due)
+    }
+
+    /// Pushes records `sequence`, `sequence + stride`, … (`count` of them) into `collector`.
+    /// Synchronous and static, so the loop's state stays in registers.
+    @inlinable
+    static func push<Collector: RecordCollector<Output>>(
+        _ function: Function, from sequence: inout Int64, stride: Int64, count: Int64, into collector: inout Collector
+    ) throws {
+        var local = collector
+        defer { collector = local }
+        var next = sequence
+        defer { sequence = next }
+        for _ in 0..<count {
+            let record = function.make(next)
+            next &+= stride
+            try local.collect(record, at: .unassigned)
+        }
+    }
+
+    /// How many records the next read may make (`allowed`, of which `due` are late at a rate),
+    /// or the status to return at once when none is due yet (`idle`).
+    @inlinable
+    mutating func planRead(maxCount: Int) -> (allowed: Int64, due: Int64, idle: SourceStatus?) {
         var allowed = Int64(maxCount)
         var due: Int64 = 0
         if rate > 0 {
@@ -162,7 +250,7 @@ public struct GeneratorReader<Function: GeneratorFunction>: SourceReader {
             // Release a step's worth at a time, also when behind schedule: a source that read
             // whatever was due at every step would, once behind, read a few records per step
             // for good, and spend its time on per-batch work.
-            if due < Int64(releaseStep) { return .idle(until: nextRelease(after: origin)) }
+            if due < Int64(releaseStep) { return (0, due, .idle(until: nextRelease(after: origin))) }
             allowed = Swift.min(allowed, due)
         }
         if let count {
@@ -170,22 +258,18 @@ public struct GeneratorReader<Function: GeneratorFunction>: SourceReader {
             let left = next >= count ? 0 : (count - next - 1) / stride + 1
             allowed = Swift.min(allowed, left)
         }
-        // Loop state in locals, so it stays in registers (not in `self`) for the whole batch.
-        var sequence = next
-        let step = stride
-        let function = function
-        batch.withAppender(reservingCapacity: Int(allowed)) { appender in
-            for _ in 0..<allowed {
-                appender.append(function.make(sequence))
-                sequence &+= step
-            }
-        }
-        next = sequence
-        emitted += allowed
+        return (allowed, due, nil)
+    }
+
+    /// Records that `made` records were made, the next being `next`; the read's status.
+    @inlinable
+    mutating func finishRead(next: Int64, made: Int64, due: Int64) -> SourceStatus {
+        self.next = next
+        emitted += made
         if let count, next >= count { return .finished }
         guard rate > 0, let start else { return .more }
         // Behind schedule by a step or more (the read was cut at maxCount): read again at once.
-        if due - allowed >= Int64(releaseStep) { return .more }
+        if due - made >= Int64(releaseStep) { return .more }
         return .idle(until: nextRelease(after: start))
     }
 

@@ -146,10 +146,30 @@ public struct Batch<Element> {
         return try body(&appender)
     }
 
+    /// ``withAppender(reservingCapacity:_:)`` for a body that may suspend: a source fused with
+    /// stages appends their output while its reader awaits input. Keep per-record loops in
+    /// synchronous code the body calls.
+    ///
+    /// - Complexity: as ``withAppender(reservingCapacity:_:)``.
+    @inlinable
+    public mutating func withAsyncAppender<R>(
+        reservingCapacity additional: Int = 0, _ body: (inout BatchAppender<Element>) async throws -> R
+    ) async rethrows -> R {
+        let storage = _uniqueStorage(minimumCapacity: count + Swift.max(additional, 1))
+        var appender = BatchAppender(storage: storage)
+        defer { _storage = appender.finish() }
+        return try await body(&appender)
+    }
+
     /// Exchanges the contents of two batches without copying a record.
+    ///
+    /// - Complexity: O(1): two references exchanged (no generic `swap`, which unspecialized code
+    ///   would call with the batch type's metadata, looked up at run time).
     @inlinable
     public mutating func swapContents(with other: inout Batch<Element>) {
-        swap(&self, &other)
+        let mine = _storage
+        _storage = other._storage
+        other._storage = mine
     }
 
     /// The storage, unique and with room for `minimumCapacity` records.

@@ -47,6 +47,25 @@ public protocol SourceReader<Output>: SendableMetatype {
     /// - Complexity: O(records read); no allocation in steady state.
     mutating func read(into batch: inout Batch<Output>, maxCount: Int) async throws -> SourceStatus
 
+    /// Reads at most `maxCount` records like ``read(into:maxCount:)``, but hands each one to
+    /// `collector` as it is made instead of storing it: the source of a job whose first stages
+    /// are fused with it (`Source → Map → Filter …` in one task) is read this way, so a record
+    /// goes from the reader through the stages in registers.
+    ///
+    /// The default reads into `buffer` (kept by the caller between reads, emptied on return)
+    /// and then pushes each record. Readers whose records are ready at once (a generator, a
+    /// collection) implement it with their own loop. Errors thrown by `collector` must be
+    /// rethrown unchanged; the records pushed before count as read.
+    ///
+    /// - Complexity: O(records read) plus the collector's work; no allocation in steady state.
+    mutating func read<Collector: RecordCollector<Output>>(
+        pushingInto collector: inout Collector, maxCount: Int, buffer: inout Batch<Output>
+    ) async throws -> SourceStatus
+
+    /// For a reader fused with stages: appends how many records the reader and each stage but
+    /// the last have passed on so far, in stage order. A plain reader appends nothing.
+    func internalStageCounts(into counts: inout [Int])
+
     /// Called once when the source is finished or the job stops.
     mutating func close() async
 }
@@ -54,6 +73,19 @@ public protocol SourceReader<Output>: SendableMetatype {
 extension SourceReader {
     public mutating func open(context: SourceContext) async throws {}
     public mutating func close() async {}
+    public func internalStageCounts(into counts: inout [Int]) {}
+
+    @inlinable
+    public mutating func read<Collector: RecordCollector<Output>>(
+        pushingInto collector: inout Collector, maxCount: Int, buffer: inout Batch<Output>
+    ) async throws -> SourceStatus {
+        let status = try await read(into: &buffer, maxCount: maxCount)
+        defer { buffer.removeAll(keepingCapacity: true) }
+        try buffer.withUnsafeBuffers { records, timestamps in
+            for index in records.indices { try collector.collect(records[index], at: timestamps[index]) }
+        }
+        return status
+    }
 }
 
 /// A ``SourceReader`` erased to its output type (closures formed where the reader is concrete).
@@ -61,6 +93,7 @@ public struct AnySourceReader<Output> {
     @usableFromInline let _open: (SourceContext) async throws -> Void
     @usableFromInline let _read: (inout Batch<Output>, Int) async throws -> SourceStatus
     @usableFromInline let _close: () async -> Void
+    @usableFromInline let _counts: (inout [Int]) -> Void
 
     @inlinable
     public init<Reader: SourceReader>(_ reader: Reader) where Reader.Output == Output {
@@ -68,6 +101,7 @@ public struct AnySourceReader<Output> {
         _open = { try await box.value.open(context: $0) }
         _read = { try await box.value.read(into: &$0, maxCount: $1) }
         _close = { await box.value.close() }
+        _counts = { box.value.internalStageCounts(into: &$0) }
     }
 
     @inlinable public func open(context: SourceContext) async throws { try await _open(context) }
@@ -77,4 +111,7 @@ public struct AnySourceReader<Output> {
     }
 
     @inlinable public func close() async { await _close() }
+
+    /// See ``SourceReader/internalStageCounts(into:)``.
+    public func internalStageCounts(into counts: inout [Int]) { _counts(&counts) }
 }

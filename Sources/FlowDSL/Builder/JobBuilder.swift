@@ -33,8 +33,23 @@ public import FlowOperators
 @resultBuilder
 public enum JobBuilder {
     @inlinable
-    public static func buildPartialBlock<Output>(first source: Source<Output>) -> _OpenPipeline<Output> {
-        _OpenPipeline(source: source)
+    public static func buildPartialBlock<Reader>(first source: Source<Reader>) -> _SourcePipeline<Reader> {
+        _SourcePipeline(source: source)
+    }
+
+    /// The first pure stage after a source: fused into the source.
+    @inlinable
+    public static func buildPartialBlock<Reader, Stage: FusableStage>(
+        accumulated head: _SourcePipeline<Reader>, next stage: Stage
+    ) -> _SourceChainPipeline<Reader, Stage> where Stage.Input == Reader.Output {
+        head.appending(stage)
+    }
+
+    @inlinable
+    public static func buildPartialBlock<Reader, Chain, Stage: FusableStage>(
+        accumulated pending: _SourceChainPipeline<Reader, Chain>, next stage: Stage
+    ) -> _SourceChainPipeline<Reader, _Chain2<Chain, Stage>> where Stage.Input == Chain.Output {
+        pending.appending(stage)
     }
 
     @inlinable

@@ -29,8 +29,8 @@ public final class JobGraph {
 
     /// Adds a source and returns its stream.
     @inlinable
-    public func source<Output>(_ source: Source<Output>) -> DataStream<Output> {
-        let id = _graph.addNode(source.attributes, body: .source(SourceBody(isParallel: source.isParallel, make: source.makeReader)))
+    public func source<Reader>(_ source: Source<Reader>) -> DataStream<Reader.Output> {
+        let id = _graph.addNode(source.attributes, body: .source(SourceBody(isParallel: source.isParallel, make: source.makeErasedReader)))
         return DataStream(graph: self, tails: [(id, .forward)], node: id)
     }
 

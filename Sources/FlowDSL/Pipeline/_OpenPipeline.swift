@@ -20,9 +20,9 @@ public struct _OpenPipeline<Output: Sendable>: _PipelineHead, Sendable {
 
     /// A pipeline starting at `source`.
     @inlinable
-    public init(source: Source<Output>) {
+    public init<Reader>(source: Source<Reader>) where Reader.Output == Output {
         var graph = LogicalGraph(name: "job")
-        let id = graph.addNode(source.attributes, body: .source(SourceBody(isParallel: source.isParallel, make: source.makeReader)))
+        let id = graph.addNode(source.attributes, body: .source(SourceBody(isParallel: source.isParallel, make: source.makeErasedReader)))
         self.init(graph: graph, tails: [(id, .forward)])
     }
 

@@ -9,8 +9,15 @@ public protocol SourceFactory: Sendable {
     associatedtype Output: Sendable
     /// Whether the source can run as several instances that split the input between them.
     var isParallel: Bool { get }
+    /// The number of stages one reader runs: 1, or more for a source fused with the pure stages
+    /// after it.
+    var stageCount: Int { get }
     /// Makes the reader of one instance.
     func makeReader() -> AnySourceReader<Output>
+}
+
+extension SourceFactory {
+    public var stageCount: Int { 1 }
 }
 
 /// Makes the operator instances of a transformation stage (or of a fused run of stages).
@@ -46,11 +53,13 @@ public protocol PartitionerFactory<Element>: Sendable {
 /// A ``SourceFactory`` from a closure.
 public struct SourceBody<Output: Sendable>: SourceFactory {
     public let isParallel: Bool
+    public let stageCount: Int
     @usableFromInline let make: @Sendable () -> AnySourceReader<Output>
 
     @inlinable
-    public init(isParallel: Bool, make: @escaping @Sendable () -> AnySourceReader<Output>) {
+    public init(isParallel: Bool, stageCount: Int = 1, make: @escaping @Sendable () -> AnySourceReader<Output>) {
         self.isParallel = isParallel
+        self.stageCount = stageCount
         self.make = make
     }
 

@@ -32,7 +32,8 @@ extension PhysicalPlan {
     private func explainText() -> String {
         var lines = ["Job '\(jobName)': \(tasks.count) task\(tasks.count == 1 ? "" : "s"), batch \(configuration.batchSize), flush \(Self.readable(configuration.flushTimeout)), \(configuration.channelCredits) credits per bridge"]
         for task in tasks {
-            let fusion = task.isFused ? (task.pieces.count <= 1 ? "fused" : "fused, \(task.pieces.count) pieces") : "single"
+            var fusion = task.isFused ? (task.loopCount <= 1 ? "fused" : "fused, \(task.loopCount) pieces") : "single"
+            if task.sourceStageCount > 1 { fusion += ", source runs \(task.sourceStageCount - 1) stage\(task.sourceStageCount == 2 ? "" : "s")" }
             lines.append("Task \(task.id) [\(fusion)] parallelism \(task.parallelism), max \(task.maxParallelism), backend \(task.backend)\(task.backendIsUserSet ? " (chosen by a stage)" : "")")
             for stage in task.stages {
                 lines.append("  \(stage.kind) '\(stage.name)' uid=\(stage.uid)\(stage.uidIsUserSet ? "" : " (derived)")")
@@ -109,7 +110,7 @@ extension PhysicalPlan {
             channelCredits: configuration.channelCredits,
             tasks: tasks.map { task in
                 TaskJSON(id: task.id, name: task.name, parallelism: task.parallelism, maxParallelism: task.maxParallelism,
-                         backend: task.backend.name, backendIsUserSet: task.backendIsUserSet, fused: task.isFused, pieces: task.pieces.count,
+                         backend: task.backend.name, backendIsUserSet: task.backendIsUserSet, fused: task.isFused, pieces: task.loopCount,
                          stages: task.stages.map { StageJSON(kind: $0.kind, name: $0.name, uid: $0.uid, uidIsUserSet: $0.uidIsUserSet) })
             },
             edges: edges.map { EdgeJSON(from: $0.from, to: $0.to, partitioning: $0.partitioning.name) }

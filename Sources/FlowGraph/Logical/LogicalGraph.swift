@@ -100,6 +100,22 @@ public struct StaticSegment: Sendable {
     }
 }
 
+/// A source and the run of fusable nodes after it, composed at compile time into one reader
+/// (the source pushes each record through the nodes' stages).
+///
+/// The planner uses ``body`` as the task's source when the task starts with exactly these nodes.
+public struct SourceSegment: Sendable {
+    /// The source node, then the fusable nodes, in order.
+    public var nodes: [NodeID]
+    /// The composed source; its ``SourceFactory/stageCount`` is `nodes.count`.
+    public var body: any SourceFactory
+
+    public init(nodes: [NodeID], body: any SourceFactory) {
+        self.nodes = nodes
+        self.body = body
+    }
+}
+
 /// A job as written: stages and the edges between them, before fusion and placement.
 ///
 /// A value; the DSL and the fluent API build it, the planner turns it into a ``PhysicalPlan``.
@@ -112,6 +128,8 @@ public struct LogicalGraph: Sendable {
     public private(set) var edges: [LogicalEdge] = []
     /// Statically composed chains.
     public private(set) var segments: [StaticSegment] = []
+    /// Sources composed with the chains after them.
+    public private(set) var sourceSegments: [SourceSegment] = []
 
     public init(name: String) {
         self.name = name
@@ -135,6 +153,12 @@ public struct LogicalGraph: Sendable {
         segments.append(StaticSegment(nodes: nodes, body: body))
     }
 
+    /// Records that source `nodes[0]` and the fusable `nodes` after it were composed at compile
+    /// time into `body`.
+    public mutating func addSourceSegment(_ nodes: [NodeID], body: any SourceFactory) {
+        sourceSegments.append(SourceSegment(nodes: nodes, body: body))
+    }
+
     /// Copies every node, edge and segment of `other` into this graph; returns how its ids moved.
     public mutating func merge(_ other: LogicalGraph) -> (NodeID) -> NodeID {
         let offset = nodes.count
@@ -148,6 +172,9 @@ public struct LogicalGraph: Sendable {
         }
         for segment in other.segments {
             segments.append(StaticSegment(nodes: segment.nodes.map(move), body: segment.body))
+        }
+        for segment in other.sourceSegments {
+            sourceSegments.append(SourceSegment(nodes: segment.nodes.map(move), body: segment.body))
         }
         return move
     }

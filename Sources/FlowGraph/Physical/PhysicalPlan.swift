@@ -92,6 +92,17 @@ public struct PhysicalTask: Sendable {
 
     /// Whether the task fuses more than one stage.
     public var isFused: Bool { stages.count > 1 }
+
+    /// The number of stages the task's source runs: 0 without a source, 1 for a plain source,
+    /// more for a source fused with the pure stages after it.
+    public var sourceStageCount: Int {
+        if case .source(let factory) = head { return factory.stageCount }
+        return 0
+    }
+
+    /// The number of loops the task's records go through: its body pieces, and a source fused
+    /// with the stages after it counted as one more.
+    public var loopCount: Int { pieces.count + (sourceStageCount > 1 ? 1 : 0) }
 }
 
 /// A connection between two tasks.

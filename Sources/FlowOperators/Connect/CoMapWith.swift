@@ -18,6 +18,8 @@ public struct CoMapWith<Function: CoMapFunction>: FusableStage {
         self.function = function
     }
 
+    @inlinable public static var isOneToOne: Bool { true }
+
     public mutating func assignOrdinals(from next: inout Int) {
         ordinal = next
         next += 1

@@ -1,15 +1,5 @@
 public import FlowCore
 
-/// Receives the records a fusable stage emits.
-public protocol RecordCollector<Element> {
-    /// The type of the records received.
-    associatedtype Element
-    /// Takes one record.
-    ///
-    /// - Complexity: O(1) for the collectors Flow provides.
-    mutating func collect(_ record: Element, at timestamp: EventTime) throws
-}
-
 /// A pure stage — no state, no timers — that the planner may fuse with its neighbours into one
 /// task: map, filter, flatMap, compactMap.
 ///
@@ -36,13 +26,20 @@ public protocol FusableStage<Input, Output>: ConfigurableStage, Sendable {
         _ record: Input, at timestamp: EventTime, into collector: inout Collector
     ) throws
 
-    /// Appends how many records each inner stage boundary has passed on, in stage order.
-    func handoffCounts(into counts: inout [Int])
+    /// Whether the stage passes on exactly one record for each record it receives (a map). A
+    /// chain counts the records crossing a boundary only where this does not tell the count:
+    /// a map's output count is its input count.
+    static var isOneToOne: Bool { get }
+
+    /// Appends how many records each inner stage boundary has passed on, in stage order, given
+    /// that the stage has received `input` records and emitted `output` records in all.
+    func handoffCounts(into counts: inout [Int], input: Int, output: Int)
 }
 
 extension FusableStage {
     public static var stageCount: Int { 1 }
-    public func handoffCounts(into counts: inout [Int]) {}
+    @inlinable public static var isOneToOne: Bool { false }
+    public func handoffCounts(into counts: inout [Int], input: Int, output: Int) {}
 }
 
 /// Thrown by a fusable stage when its user function throws.

@@ -10,6 +10,9 @@ public struct FusedChainOperator<Chain: FusableStage>: OneInputOperator {
     public typealias Output = Chain.Output
 
     @usableFromInline var chain: Chain
+    /// Records received and emitted so far (for the chain's hand-off counts).
+    @usableFromInline var received = 0
+    @usableFromInline var emitted = 0
 
     public init(_ chain: Chain) {
         var chain = chain
@@ -25,7 +28,12 @@ public struct FusedChainOperator<Chain: FusableStage>: OneInputOperator {
         // Run on a local copy so the stages' counters stay in registers for the whole batch,
         // instead of being written back to the heap-allocated operator after every record.
         var chain = self.chain
-        defer { self.chain = chain }
+        let before = output.count
+        received += input.count
+        defer {
+            self.chain = chain
+            emitted += output.count - before
+        }
         try output.withAppender(reservingCapacity: input.count) { appender in
             try input.withUnsafeBuffers { records, timestamps in
                 for index in records.indices {
@@ -41,16 +49,9 @@ public struct FusedChainOperator<Chain: FusableStage>: OneInputOperator {
         input.removeAll(keepingCapacity: true)
     }
 
+    @inlinable
     public func internalStageCounts(into counts: inout [Int]) {
-        chain.handoffCounts(into: &counts)
-    }
-}
-
-/// The end of a fused chain: records go straight into the output batch's storage.
-extension BatchAppender: RecordCollector {
-    @inlinable @inline(__always)
-    public mutating func collect(_ record: Element, at timestamp: EventTime) {
-        append(record, at: timestamp)
+        chain.handoffCounts(into: &counts, input: received, output: emitted)
     }
 }
 

@@ -11,7 +11,8 @@ public struct _Chain2<First: FusableStage, Second: FusableStage>: FusableStage w
 
     @usableFromInline var first: First
     @usableFromInline var second: Second
-    /// Records `first` has handed to `second`.
+    /// Records `first` has handed to `second`, counted only if neither is one-to-one
+    /// (``countsHandoffs``); otherwise the count follows from the chain's input or output.
     @usableFromInline var handoffs: Int = 0
 
     /// A chain's attributes are its last stage's.
@@ -28,6 +29,12 @@ public struct _Chain2<First: FusableStage, Second: FusableStage>: FusableStage w
 
     public static var stageCount: Int { First.stageCount + Second.stageCount }
 
+    @inlinable public static var isOneToOne: Bool { First.isOneToOne && Second.isOneToOne }
+
+    /// Whether the hand-offs between the two stages need a counter: a map on either side
+    /// gives their number (its input or output count), with no work per record.
+    @inlinable static var countsHandoffs: Bool { !First.isOneToOne && !Second.isOneToOne }
+
     public mutating func assignOrdinals(from next: inout Int) {
         first.assignOrdinals(from: &next)
         second.assignOrdinals(from: &next)
@@ -41,15 +48,17 @@ public struct _Chain2<First: FusableStage, Second: FusableStage>: FusableStage w
             try withUnsafeMutablePointer(to: &collector) { collector in
                 var link = _ChainLink(next: second, downstream: collector)
                 try first.push(record, at: timestamp, into: &link)
-                handoffs &+= link.count
+                if Self.countsHandoffs { handoffs &+= link.count }
             }
         }
     }
 
-    public func handoffCounts(into counts: inout [Int]) {
-        first.handoffCounts(into: &counts)
-        counts.append(handoffs)
-        second.handoffCounts(into: &counts)
+    @inlinable
+    public func handoffCounts(into counts: inout [Int], input: Int, output: Int) {
+        let between = First.isOneToOne ? input : Second.isOneToOne ? output : handoffs
+        first.handoffCounts(into: &counts, input: input, output: between)
+        counts.append(between)
+        second.handoffCounts(into: &counts, input: between, output: output)
     }
 }
 

@@ -42,6 +42,8 @@ public struct MapWith<Function: MapFunction>: FusableStage {
         self.function = function
     }
 
+    @inlinable public static var isOneToOne: Bool { true }
+
     public mutating func assignOrdinals(from next: inout Int) {
         ordinal = next
         next += 1

@@ -14,29 +14,30 @@ public import FlowCore
 /// When no task can move, the scheduler sleeps until the earliest time a source asked to be read
 /// again, or waits for input from tasks on other backends; if no task can ever move again it
 /// fails with `.internalError` naming the stuck tasks rather than hanging. It suspends
-/// (`Task.yield()`) every ``yieldInterval`` steps, so a job with an endless source shares Swift's
-/// cooperative thread pool with the rest of the program.
+/// (`Task.yield()`) once ``yieldPeriod`` of work has passed since it last did, so a job with an
+/// endless source shares Swift's cooperative thread pool with the rest of the program.
 public struct SyncBackend: ExecutionBackend {
     public var kind: BackendKind { .sync }
 
-    /// Steps between two voluntary suspensions. Default 64: one step moves one batch, so on the
-    /// fused benchmark in Docs/PERFORMANCE.md (17.6 ns per record at batch 1024) that is about
-    /// 1.2 ms of work between suspensions.
-    public var yieldInterval: Int
+    /// Work between two voluntary suspensions (looked at every 16 steps). Default 1 ms: a
+    /// suspension costs tens of microseconds when another thread of the pool picks the job up,
+    /// so suspending after a fixed number of steps (64, before) cost 8 % of the fused benchmark's
+    /// time in Docs/PERFORMANCE.md, whose steps take 2–4 µs each.
+    public var yieldPeriod: Duration
     /// The seed of the pseudo-random interleaving; `nil` visits tasks round robin.
     public var seed: UInt64?
     /// Where the schedule controller writes its steps, if anywhere.
     public var trace: ScheduleTrace?
 
-    /// A round-robin sync backend that yields every 64 steps.
+    /// A round-robin sync backend that suspends after each millisecond of work.
     public init() {
-        yieldInterval = 64
+        yieldPeriod = .milliseconds(1)
     }
 
-    /// A sync backend that yields every `yieldInterval` steps (at least 1), interleaving tasks
-    /// from `seed` if one is given, and recording steps to `trace` if one is given.
-    public init(yieldInterval: Int = 64, seed: UInt64? = nil, trace: ScheduleTrace? = nil) {
-        self.yieldInterval = Swift.max(1, yieldInterval)
+    /// A sync backend that suspends after each `yieldPeriod` of work (at least 1 µs),
+    /// interleaving tasks from `seed` if one is given, and recording steps to `trace` if one is given.
+    public init(yieldPeriod: Duration = .milliseconds(1), seed: UInt64? = nil, trace: ScheduleTrace? = nil) {
+        self.yieldPeriod = Swift.max(.microseconds(1), yieldPeriod)
         self.seed = seed
         self.trace = trace
     }

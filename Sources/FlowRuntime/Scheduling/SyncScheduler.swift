@@ -15,6 +15,7 @@ struct SyncScheduler {
         var random = settings.seed.map(SplitMix64.init(seed:))
         var active = instances
         var stepsSinceYield = 0
+        var lastYield = ContinuousClock.now
         var idleRounds = 0
         var sawNoOtherRunners = false
         while !active.isEmpty {
@@ -26,7 +27,7 @@ struct SyncScheduler {
                 for instance in active {
                     let burst = Int(generator.next() % 3) + 1
                     for _ in 0..<burst {
-                        let result = try await step(instance, &stepsSinceYield)
+                        let result = try await step(instance, &stepsSinceYield, &lastYield)
                         round.note(result, of: instance)
                         if result != .progressed { break }
                     }
@@ -34,7 +35,7 @@ struct SyncScheduler {
                 random = generator
             } else {
                 for instance in active {
-                    round.note(try await step(instance, &stepsSinceYield), of: instance)
+                    round.note(try await step(instance, &stepsSinceYield, &lastYield), of: instance)
                 }
             }
             active.removeAll { $0.isFinished }
@@ -67,15 +68,19 @@ struct SyncScheduler {
         }
     }
 
-    private func step(_ instance: TaskInstance, _ stepsSinceYield: inout Int) async throws -> StepResult {
+    private func step(_ instance: TaskInstance, _ stepsSinceYield: inout Int, _ lastYield: inout ContinuousClock.Instant) async throws -> StepResult {
         let result = try await instance.step()
         clock.step()
         instance.counters.enter(result.activity)
         settings.trace?.record(task: instance.label, outcome: result.traceName)
         stepsSinceYield += 1
-        if stepsSinceYield >= settings.yieldInterval {
+        if stepsSinceYield >= 16 {
             stepsSinceYield = 0
-            await Task.yield()
+            let now = ContinuousClock.now
+            if now - lastYield >= settings.yieldPeriod {
+                await Task.yield()
+                lastYield = .now
+            }
         }
         return result
     }

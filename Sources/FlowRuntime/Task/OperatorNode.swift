@@ -24,7 +24,7 @@ final class OperatorNode<Input, Output>: Node<Input> {
 
     override func takeBuffer() -> Batch<Input> {
         var buffer = Batch<Input>()
-        swap(&buffer, &scratch)
+        buffer.swapContents(with: &scratch)
         return buffer
     }
 
@@ -44,7 +44,7 @@ final class OperatorNode<Input, Output>: Node<Input> {
             position += Int64(received)
             try await next.commit(&output)
         }
-        if batch.capacity > scratch.capacity { swap(&batch, &scratch) }
+        if batch.capacity > scratch.capacity { batch.swapContents(with: &scratch) }
     }
 
     override func control(_ element: ControlElement) async throws {

@@ -15,7 +15,7 @@ final class OutputNode<Element>: Node<Element> {
     override func takeBuffer() -> Batch<Element> {
         if routers.count == 1 { return routers[0].takeBuffer() }
         var buffer = Batch<Element>()
-        swap(&buffer, &scratch)
+        buffer.swapContents(with: &scratch)
         return buffer
     }
 
@@ -29,7 +29,7 @@ final class OutputNode<Element>: Node<Element> {
             try router.commit(&copy)
         }
         batch.removeAll(keepingCapacity: true)
-        if batch.capacity > scratch.capacity { swap(&batch, &scratch) }
+        if batch.capacity > scratch.capacity { batch.swapContents(with: &scratch) }
     }
 
     override func control(_ element: ControlElement) async throws {
@@ -101,7 +101,7 @@ final class EdgeRouter<Element> {
 
     func takeBuffer() -> Batch<Element> {
         var buffer = Batch<Element>()
-        swap(&buffer, &current)
+        buffer.swapContents(with: &current)
         return buffer
     }
 
@@ -113,7 +113,7 @@ final class EdgeRouter<Element> {
                     // Full partitions leave as they fill, so none grows past batchSize.
                     try partitioner.partition(&batch, into: &perChannel, maxParallelism: maxParallelism, limit: batchSize) { channels, index in
                         var full = fresh(from: index)
-                        swap(&full, &channels[index])
+                        full.swapContents(with: &channels[index])
                         enqueue(.batch(consume full), on: index)
                     }
                 } catch let failure as RecordFailure {
@@ -121,11 +121,11 @@ final class EdgeRouter<Element> {
                 }
                 try checkAge(partial: hasPartialPartition)
             }
-            if batch.capacity > current.capacity { swap(&batch, &current) }
+            if batch.capacity > current.capacity { batch.swapContents(with: &current) }
         case .forward, .rebalance, .broadcast:
             if !current.isEmpty && current.count + batch.count > batchSize { emitCurrent() }
             if current.isEmpty {
-                swap(&current, &batch)
+                current.swapContents(with: &batch)
             } else {
                 current.append(contentsOf: batch)
                 batch.removeAll(keepingCapacity: true)
@@ -209,7 +209,7 @@ final class EdgeRouter<Element> {
 
     private func emitPartition(_ index: Int) {
         var batch = fresh(from: index)
-        swap(&batch, &perChannel[index])
+        batch.swapContents(with: &perChannel[index])
         enqueue(batch: &batch, on: index)
     }
 
@@ -233,7 +233,7 @@ final class EdgeRouter<Element> {
             return
         }
         var taken = Batch<Element>()
-        swap(&taken, &batch)
+        taken.swapContents(with: &batch)
         enqueue(.batch(consume taken), on: index)
     }
 

@@ -64,7 +64,7 @@ struct TaskBuilder {
         var closer: () async -> Void = {}
 
         // Tail.
-        let transformStart: Int = { if case .source = task.head { return 1 } else { return 0 } }()
+        let transformStart = task.sourceStageCount
         var next: AnyObject
         switch task.tail {
         case .sink(let factory):
@@ -97,7 +97,8 @@ struct TaskBuilder {
         case .source(let factory):
             let stage = task.stages[0]
             let sourceContext = SourceContext(stageName: stage.name, stageID: stage.uid, subtask: subtask, parallelism: task.parallelism)
-            head = try Self.makeSourceHead(factory, first: next, context: sourceContext, counters: counters[0], batchSize: batchSize)
+            let span = StageSpan(stages: task.stages, first: 0, count: transformStart, counters: counters, subtask: subtask)
+            head = try Self.makeSourceHead(factory, first: next, context: sourceContext, span: span, batchSize: batchSize)
         case .input:
             var receivers: [AnyObject] = []
             for (edgeIndex, edge) in plan.edges.enumerated() where edge.to == task.id {
@@ -160,15 +161,15 @@ struct TaskBuilder {
         return MadeSink(object: node, open: { try await node.open(context: $0) }, close: { await node.close() })
     }
 
-    private static func makeSourceHead(_ factory: any SourceFactory, first: AnyObject, context: SourceContext, counters: StageCounters, batchSize: Int) throws -> any TaskHeadDriver {
-        try makeSourceHead(opened: factory, first: first, context: context, counters: counters, batchSize: batchSize)
+    private static func makeSourceHead(_ factory: any SourceFactory, first: AnyObject, context: SourceContext, span: StageSpan, batchSize: Int) throws -> any TaskHeadDriver {
+        try makeSourceHead(opened: factory, first: first, context: context, span: span, batchSize: batchSize)
     }
 
-    private static func makeSourceHead<F: SourceFactory>(opened factory: F, first: AnyObject, context: SourceContext, counters: StageCounters, batchSize: Int) throws -> any TaskHeadDriver {
+    private static func makeSourceHead<F: SourceFactory>(opened factory: F, first: AnyObject, context: SourceContext, span: StageSpan, batchSize: Int) throws -> any TaskHeadDriver {
         guard let first = first as? Node<F.Output> else {
             throw FlowError(.internalError, "source '\(context.stageName)' emits \(F.Output.self) but its downstream consumes another type")
         }
-        return SourceHead(reader: factory.makeReader(), first: first, context: context, counters: counters, batchSize: batchSize)
+        return SourceHead(reader: factory.makeReader(), first: first, context: context, span: span, batchSize: batchSize)
     }
 
     private static func makeInputHead(task: PhysicalTask, first: AnyObject, receivers: [AnyObject]) throws -> any TaskHeadDriver {

@@ -29,22 +29,28 @@ protocol TaskHeadDriver: AnyObject {
     func close() async
 }
 
-/// The head of a task that runs a source.
+/// The head of a task that runs a source: a plain one, or one fused with the pure stages after
+/// it (its reader pushes each record through them, and the span covers them all).
 final class SourceHead<Output>: TaskHeadDriver {
     private let reader: AnySourceReader<Output>
     private let first: Node<Output>
     private let context: SourceContext
-    private let counters: StageCounters
+    /// The stages the reader runs: the source, then any fused stages.
+    private let span: StageSpan
     private let batchSize: Int
+    /// Records the source itself has made, as of the last read.
+    private var made: Int64 = 0
+    private var internalCounts: [Int] = []
     private(set) var hasEnded = false
     private var closed = false
 
-    init(reader: AnySourceReader<Output>, first: Node<Output>, context: SourceContext, counters: StageCounters, batchSize: Int) {
+    init(reader: AnySourceReader<Output>, first: Node<Output>, context: SourceContext, span: StageSpan, batchSize: Int) {
         self.reader = reader
         self.first = first
         self.context = context
-        self.counters = counters
+        self.span = span
         self.batchSize = batchSize
+        internalCounts.reserveCapacity(span.count)
     }
 
     func open() async throws {
@@ -54,9 +60,17 @@ final class SourceHead<Output>: TaskHeadDriver {
     func step() async throws -> StepResult {
         var buffer = first.takeBuffer()
         let before = buffer.count
-        let status = try await guarded { try await reader.read(into: &buffer, maxCount: Swift.max(1, batchSize - before)) }
+        let status: SourceStatus
+        do {
+            // Not through `guarded`: a closure costs an async frame per batch.
+            status = try await reader.read(into: &buffer, maxCount: Swift.max(1, batchSize - before))
+        } catch {
+            let failure = failure(error)
+            publishCounts(emitted: buffer.count - before)
+            throw failure
+        }
         let read = buffer.count - before
-        counters.addOut(read)
+        publishCounts(emitted: read)
         try await first.commit(&buffer)
         switch status {
         case .more:
@@ -84,18 +98,51 @@ final class SourceHead<Output>: TaskHeadDriver {
         await reader.close()
     }
 
+    /// Adds the records the last stage emitted; for a fused source, sets the counts at each
+    /// stage boundary inside it.
+    private func publishCounts(emitted: Int) {
+        span.counters[span.count - 1].addOut(emitted)
+        guard span.count > 1 else {
+            made += Int64(emitted)
+            return
+        }
+        internalCounts.removeAll(keepingCapacity: true)
+        reader.internalStageCounts(into: &internalCounts)
+        var offset = 0
+        while offset < internalCounts.count && offset < span.count - 1 {
+            span.counters[offset].setOut(internalCounts[offset])
+            span.counters[offset + 1].setIn(internalCounts[offset])
+            offset += 1
+        }
+        if !internalCounts.isEmpty { made = Int64(internalCounts[0]) }
+    }
+
     private func guarded<R>(_ body: () async throws -> R) async throws -> R {
         do {
             return try await body()
-        } catch let error as FlowError {
-            throw error
-        } catch is CancellationError {
-            throw FlowError(.cancelled, "the job was cancelled while its source was reading", stageName: context.stageName,
-                            stageID: context.stageID, subtask: context.subtask)
         } catch {
-            throw FlowError(.sourceFailed, "the source failed: \(error)", stageName: context.stageName, stageID: context.stageID,
-                            subtask: context.subtask, underlying: error)
+            throw failure(error)
         }
+    }
+
+    /// The error a failing read fails the job with (`made` must not yet count the read).
+    @inline(never)
+    private func failure(_ error: any Error) -> FlowError {
+        if let error = error as? FlowError { return error }
+        if error is CancellationError {
+            return FlowError(.cancelled, "the job was cancelled while its source was reading", stageName: context.stageName,
+                             stageID: context.stageID, subtask: context.subtask)
+        }
+        if let failure = error as? RecordFailure {
+            // A stage fused into the source threw (stage 0 is the source itself).
+            let stage = span.stages[min(max(failure.stage, 0), span.count - 1)]
+            let position = made + Int64(failure.recordIndex)
+            return FlowError(.userFunctionFailed, "\(stage.kind) function threw on record #\(position) made by the source '\(context.stageName)' (fused with it)",
+                             stageName: stage.name, stageID: stage.uid, subtask: context.subtask, recordPosition: position,
+                             record: failure.record, underlying: failure.underlying)
+        }
+        return FlowError(.sourceFailed, "the source failed: \(error)", stageName: context.stageName, stageID: context.stageID,
+                         subtask: context.subtask, underlying: error)
     }
 }
 
