@@ -178,4 +178,62 @@ import Testing
         try chainOperator.finish(into: &output)
         #expect(output.isEmpty)
     }
+
+    @Test("single-output stages compose as nested calls: which chains take that path")
+    func singleOutputChains() {
+        #expect(_Chain2<_Chain2<Map<Int, Int>, Filter<Int>>, CompactMap<Int, String>>.emitsAtMostOne)
+        #expect(!_Chain2<Map<Int, Int>, FlatMap<Int, [Int]>>.emitsAtMostOne)
+        #expect(_Chain2<Map<Int, Int>, Map<Int, Int>>.isOneToOne)
+        #expect(!_Chain2<Map<Int, Int>, Filter<Int>>.isOneToOne)
+    }
+
+    @Test("the nested-call path and the push path give the same records, timestamps and counts")
+    func applyMatchesPush() throws {
+        // The same stages, once as single-output stages (nested calls), once ending in a
+        // one-element flatMap (push path).
+        let applied = _Chain2(_Chain2(Filter { (value: Int) in value % 2 == 0 }, Filter { (value: Int) in value % 3 == 0 }),
+                              CompactMap { (value: Int) in value > 6 ? "v\(value)" : nil })
+        let pushed = _Chain2(_Chain2(Filter { (value: Int) in value % 2 == 0 }, Filter { (value: Int) in value % 3 == 0 }),
+                             FlatMap { (value: Int) in value > 6 ? ["v\(value)"] : [] })
+        #expect(type(of: applied).emitsAtMostOne && !type(of: pushed).emitsAtMostOne)
+        var appliedOperator = FusedChainOperator(applied)
+        var pushedOperator = FusedChainOperator(pushed)
+        var appliedOutput = Batch<String>()
+        var pushedOutput = Batch<String>()
+        for batch in [stamped(1...10), stamped(11...20)] {
+            var first = batch
+            var second = batch
+            try appliedOperator.process(&first, into: &appliedOutput)
+            try pushedOperator.process(&second, into: &pushedOutput)
+        }
+        #expect(Array(appliedOutput.records) == ["v12", "v18"])
+        #expect(appliedOutput == pushedOutput)
+        #expect(appliedOutput.timestamps.map(\.milliseconds) == [12, 18])
+        var appliedCounts: [Int] = []
+        var pushedCounts: [Int] = []
+        appliedOperator.internalStageCounts(into: &appliedCounts)
+        pushedOperator.internalStageCounts(into: &pushedCounts)
+        // 20 in; 10 even; of those 3 (6, 12, 18) multiples of 3: two filters in a row are counted.
+        #expect(appliedCounts == [10, 3])
+        #expect(pushedCounts == appliedCounts)
+    }
+
+    /// A stage that says it emits at most one record but only implements `push`.
+    struct Halve: FusableStage {
+        typealias Input = Int
+        typealias Output = Int
+        var attributes = StageAttributes(kind: "Halve")
+        static var emitsAtMostOne: Bool { true }
+        mutating func assignOrdinals(from next: inout Int) { next += 1 }
+        mutating func push<Collector: RecordCollector<Int>>(_ record: Int, at timestamp: EventTime, into collector: inout Collector) throws {
+            if record.isMultiple(of: 2) { try collector.collect(record / 2, at: timestamp) }
+        }
+    }
+
+    @Test("a stage without its own apply runs on the nested-call path through its push")
+    func defaultApply() throws {
+        let output = try runChain(_Chain2(Halve(), Map { (value: Int) in value * 10 }), stamped(1...6))
+        #expect(Array(output.records) == [10, 20, 30])
+        #expect(output.timestamps.map(\.milliseconds) == [2, 4, 6])
+    }
 }

@@ -119,8 +119,9 @@ public struct CollectionReader<Base: Collection & Sendable>: SourceReader where 
         return position == end ? .finished : .more
     }
 
-    /// The push loop, synchronous so its state stays in registers.
-    @inlinable
+    /// The push loop: synchronous and not inlined into the async read, so its state stays in
+    /// registers (specialized all the same).
+    @inlinable @inline(never)
     mutating func push<Collector: RecordCollector<Base.Element>>(into collector: inout Collector, maxCount: Int) throws {
         var taken = 0
         while taken < maxCount && position != end {
@@ -201,7 +202,7 @@ public struct GeneratorReader<Function: GeneratorFunction>: SourceReader {
         return finishRead(next: sequence, made: plan.allowed, due: plan.due)
     }
 
-    @inlinable
+    @inlinable @inline(__always)
     public mutating func read<Collector: RecordCollector<Output>>(
         pushingInto collector: inout Collector, maxCount: Int, buffer: inout Batch<Output>
     ) async throws -> SourceStatus {
@@ -219,8 +220,9 @@ public struct GeneratorReader<Function: GeneratorFunction>: SourceReader {
     }
 
     /// Pushes records `sequence`, `sequence + stride`, … (`count` of them) into `collector`.
-    /// Synchronous and static, so the loop's state stays in registers.
-    @inlinable
+    /// Synchronous, static and not inlined into the async read, so the loop's state stays in
+    /// registers (specialized all the same).
+    @inlinable @inline(never)
     static func push<Collector: RecordCollector<Output>>(
         _ function: Function, from sequence: inout Int64, stride: Int64, count: Int64, into collector: inout Collector
     ) throws {

@@ -7,7 +7,9 @@
 @usableFromInline
 final class _BatchStorage<Element>: @unchecked Sendable {
     @usableFromInline let capacity: Int
-    @usableFromInline var count: Int  // protected by uniqueness (copy-on-write)
+    /// Written only through a uniquely referenced batch (copy-on-write), so accesses never
+    /// overlap: no dynamic exclusivity check (two runtime calls per access) is needed.
+    @exclusivity(unchecked) @usableFromInline var count: Int  // protected by uniqueness (copy-on-write)
     @usableFromInline let records: UnsafeMutablePointer<Element>
     @usableFromInline let timestamps: UnsafeMutablePointer<EventTime>
 

@@ -23,7 +23,7 @@ public struct AnyOneInputOperator<Input, Output> {
         _process = { try box.value.process(&$0, into: &$1) }
         _watermark = { try box.value.processWatermark($0, into: &$1) }
         _finish = { try box.value.finish(into: &$0) }
-        _counts = { box.value.internalStageCounts(into: &$0) }
+        _counts = { counts in box.withValue { $0.internalStageCounts(into: &counts) } }
         stageCount = Operator.stageCount
     }
 
@@ -57,7 +57,16 @@ public struct AnyOneInputOperator<Input, Output> {
 /// Confined to the task that owns the erased value that captured it.
 @usableFromInline
 final class _OperatorBox<Value> {
-    @usableFromInline var value: Value  // protected by the owning task (confinement)
+    /// Accessed by one task at a time (confinement), never overlapping: the dynamic
+    /// exclusivity check Swift would run on every access (once per batch per call, two
+    /// runtime calls each) is turned off.
+    @exclusivity(unchecked) @usableFromInline var value: Value  // protected by the owning task (confinement)
 
     @inlinable init(_ value: Value) { self.value = value }
+
+    /// Runs `body` on the value in place (a non-mutating call on `value` would copy it first).
+    @inlinable @inline(__always)
+    func withValue<R>(_ body: (inout Value) throws -> R) rethrows -> R {
+        try body(&value)
+    }
 }

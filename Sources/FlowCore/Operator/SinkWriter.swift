@@ -53,7 +53,8 @@ public struct AnySinkWriter<Input> {
     }
 
     @inlinable public func open(context: OperatorContext) async throws { try await _open(context) }
-    @inlinable public func write(_ batch: inout Batch<Input>) async throws { try await _write(&batch) }
+    @inlinable @inline(__always)
+    public func write(_ batch: inout Batch<Input>) async throws { try await _write(&batch) }
     @inlinable public func processWatermark(_ watermark: Watermark) async throws { try await _watermark(watermark) }
     @inlinable public func finish() async throws { try await _finish() }
     @inlinable public func close() async { await _close() }

@@ -101,12 +101,13 @@ public struct AnySourceReader<Output> {
         _open = { try await box.value.open(context: $0) }
         _read = { try await box.value.read(into: &$0, maxCount: $1) }
         _close = { await box.value.close() }
-        _counts = { box.value.internalStageCounts(into: &$0) }
+        _counts = { counts in box.withValue { $0.internalStageCounts(into: &counts) } }
     }
 
     @inlinable public func open(context: SourceContext) async throws { try await _open(context) }
 
-    @inlinable public func read(into batch: inout Batch<Output>, maxCount: Int) async throws -> SourceStatus {
+    @inlinable @inline(__always)
+    public func read(into batch: inout Batch<Output>, maxCount: Int) async throws -> SourceStatus {
         try await _read(&batch, maxCount)
     }
 

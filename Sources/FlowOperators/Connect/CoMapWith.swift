@@ -19,6 +19,7 @@ public struct CoMapWith<Function: CoMapFunction>: FusableStage {
     }
 
     @inlinable public static var isOneToOne: Bool { true }
+    @inlinable public static var emitsAtMostOne: Bool { true }
 
     public mutating func assignOrdinals(from next: inout Int) {
         ordinal = next
@@ -32,15 +33,18 @@ public struct CoMapWith<Function: CoMapFunction>: FusableStage {
     public mutating func push<Collector: RecordCollector<Output>>(
         _ record: Input, at timestamp: EventTime, into collector: inout Collector
     ) throws {
-        let result: Output
+        try collector.collect(try apply(record)!, at: timestamp)
+    }
+
+    @inlinable @inline(__always)
+    public mutating func apply(_ record: Input) throws -> Output? {
         do {
             switch record {
-            case .first(let value): result = try function.mapFirst(value)
-            case .second(let value): result = try function.mapSecond(value)
+            case .first(let value): return try function.mapFirst(value)
+            case .second(let value): return try function.mapSecond(value)
             }
         } catch {
             throw StageFailure(stage: ordinal, record: FlowError.describe(record), underlying: error)
         }
-        try collector.collect(result, at: timestamp)
     }
 }

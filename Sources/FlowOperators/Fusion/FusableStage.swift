@@ -31,6 +31,18 @@ public protocol FusableStage<Input, Output>: ConfigurableStage, Sendable {
     /// a map's output count is its input count.
     static var isOneToOne: Bool { get }
 
+    /// Whether the stage passes on at most one record for each record it receives, with the
+    /// record's timestamp (a map, a filter, a compactMap; not a flatMap). A chain of such stages
+    /// runs as nested calls of ``apply(_:)`` whose results stay in registers, and only the
+    /// chain's result is appended.
+    static var emitsAtMostOne: Bool { get }
+
+    /// The record the stage passes on for `record`, if any. Called only when
+    /// ``emitsAtMostOne`` is true; the default pushes into a one-record slot.
+    ///
+    /// - Throws: ``StageFailure`` if the user's function throws.
+    mutating func apply(_ record: Input) throws -> Output?
+
     /// Appends how many records each inner stage boundary has passed on, in stage order, given
     /// that the stage has received `input` records and emitted `output` records in all.
     func handoffCounts(into counts: inout [Int], input: Int, output: Int)
@@ -39,6 +51,14 @@ public protocol FusableStage<Input, Output>: ConfigurableStage, Sendable {
 extension FusableStage {
     public static var stageCount: Int { 1 }
     @inlinable public static var isOneToOne: Bool { false }
+    @inlinable public static var emitsAtMostOne: Bool { false }
+
+    @inlinable
+    public mutating func apply(_ record: Input) throws -> Output? {
+        var slot = _Slot<Output>()
+        try push(record, at: .unassigned, into: &slot)
+        return slot.value
+    }
     public func handoffCounts(into counts: inout [Int], input: Int, output: Int) {}
 }
 
@@ -55,5 +75,18 @@ public struct StageFailure: Error, Sendable {
         self.stage = stage
         self.record = record
         self.underlying = underlying
+    }
+}
+
+/// Holds the one record a stage passes on, for the default ``FusableStage/apply(_:)``. Not API.
+@usableFromInline
+struct _Slot<Element>: RecordCollector {
+    @usableFromInline var value: Element?
+
+    @inlinable init() {}
+
+    @inlinable
+    mutating func collect(_ record: Element, at timestamp: EventTime) {
+        value = record
     }
 }

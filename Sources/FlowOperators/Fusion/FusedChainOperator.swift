@@ -38,7 +38,11 @@ public struct FusedChainOperator<Chain: FusableStage>: OneInputOperator {
             try input.withUnsafeBuffers { records, timestamps in
                 for index in records.indices {
                     do {
-                        try chain.push(records[index], at: timestamps[index], into: &appender)
+                        if Chain.emitsAtMostOne {
+                            if let result = try chain.apply(records[index]) { appender.append(result, at: timestamps[index]) }
+                        } else {
+                            try chain.push(records[index], at: timestamps[index], into: &appender)
+                        }
                     } catch let failure as StageFailure {
                         throw RecordFailure(stage: failure.stage, recordIndex: index, record: failure.record,
                                             underlying: failure.underlying)

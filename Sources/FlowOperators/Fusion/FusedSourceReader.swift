@@ -43,7 +43,7 @@ public struct _FusedSourceReader<Reader: SourceReader, Chain: FusableStage>: Sou
         try await reader.open(context: context)
     }
 
-    @inlinable
+    @inlinable @inline(__always)
     public mutating func read(into batch: inout Batch<Output>, maxCount: Int) async throws -> SourceStatus {
         let before = batch.count
         defer { emitted += batch.count - before }
@@ -111,6 +111,11 @@ struct _SourceLink<Chain: FusableStage>: RecordCollector {
     @inlinable @inline(__always)
     mutating func collect(_ record: Chain.Input, at timestamp: EventTime) throws {
         pushed &+= 1
-        try chain.pointee.push(record, at: timestamp, into: &output)
+        if Chain.emitsAtMostOne {
+            // Nested calls whose results stay in registers; only the chain's result is stored.
+            if let result = try chain.pointee.apply(record) { output.append(result, at: timestamp) }
+        } else {
+            try chain.pointee.push(record, at: timestamp, into: &output)
+        }
     }
 }

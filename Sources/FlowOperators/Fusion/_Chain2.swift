@@ -30,6 +30,14 @@ public struct _Chain2<First: FusableStage, Second: FusableStage>: FusableStage w
     public static var stageCount: Int { First.stageCount + Second.stageCount }
 
     @inlinable public static var isOneToOne: Bool { First.isOneToOne && Second.isOneToOne }
+    @inlinable public static var emitsAtMostOne: Bool { First.emitsAtMostOne && Second.emitsAtMostOne }
+
+    @inlinable @inline(__always)
+    public mutating func apply(_ record: Input) throws -> Output? {
+        guard let passed = try first.apply(record) else { return nil }
+        if Self.countsHandoffs { handoffs &+= 1 }
+        return try second.apply(passed)
+    }
 
     /// Whether the hand-offs between the two stages need a counter: a map on either side
     /// gives their number (its input or output count), with no work per record.

@@ -11,6 +11,8 @@ public struct CompactMap<Input: Sendable, Output: Sendable>: FusableStage {
         self.transform = transform
     }
 
+    @inlinable public static var emitsAtMostOne: Bool { true }
+
     public mutating func assignOrdinals(from next: inout Int) {
         ordinal = next
         next += 1
@@ -20,12 +22,15 @@ public struct CompactMap<Input: Sendable, Output: Sendable>: FusableStage {
     public mutating func push<Collector: RecordCollector<Output>>(
         _ record: Input, at timestamp: EventTime, into collector: inout Collector
     ) throws {
-        let result: Output?
+        if let result = try apply(record) { try collector.collect(result, at: timestamp) }
+    }
+
+    @inlinable @inline(__always)
+    public mutating func apply(_ record: Input) throws -> Output? {
         do {
-            result = try transform(record)
+            return try transform(record)
         } catch {
             throw StageFailure(stage: ordinal, record: FlowError.describe(record), underlying: error)
         }
-        if let result { try collector.collect(result, at: timestamp) }
     }
 }

@@ -43,6 +43,7 @@ public struct MapWith<Function: MapFunction>: FusableStage {
     }
 
     @inlinable public static var isOneToOne: Bool { true }
+    @inlinable public static var emitsAtMostOne: Bool { true }
 
     public mutating func assignOrdinals(from next: inout Int) {
         ordinal = next
@@ -53,13 +54,16 @@ public struct MapWith<Function: MapFunction>: FusableStage {
     public mutating func push<Collector: RecordCollector<Output>>(
         _ record: Input, at timestamp: EventTime, into collector: inout Collector
     ) throws {
-        let result: Output
+        try collector.collect(try apply(record)!, at: timestamp)
+    }
+
+    @inlinable @inline(__always)
+    public mutating func apply(_ record: Input) throws -> Output? {
         do {
-            result = try function.map(record)
+            return try function.map(record)
         } catch {
             throw StageFailure(stage: ordinal, record: FlowError.describe(record), underlying: error)
         }
-        try collector.collect(result, at: timestamp)
     }
 }
 
@@ -77,6 +81,8 @@ public struct FilterWith<Function: FilterFunction>: FusableStage {
         self.function = function
     }
 
+    @inlinable public static var emitsAtMostOne: Bool { true }
+
     public mutating func assignOrdinals(from next: inout Int) {
         ordinal = next
         next += 1
@@ -86,12 +92,17 @@ public struct FilterWith<Function: FilterFunction>: FusableStage {
     public mutating func push<Collector: RecordCollector<Output>>(
         _ record: Input, at timestamp: EventTime, into collector: inout Collector
     ) throws {
+        if let kept = try apply(record) { try collector.collect(kept, at: timestamp) }
+    }
+
+    @inlinable @inline(__always)
+    public mutating func apply(_ record: Input) throws -> Output? {
         let keep: Bool
         do {
             keep = try function.isIncluded(record)
         } catch {
             throw StageFailure(stage: ordinal, record: FlowError.describe(record), underlying: error)
         }
-        if keep { try collector.collect(record, at: timestamp) }
+        return keep ? record : nil
     }
 }

@@ -5,6 +5,8 @@ import FlowGraph
 final class OperatorNode<Input, Output>: Node<Input> {
     private let op: AnyOneInputOperator<Input, Output>
     private let next: Node<Output>
+    /// `next`, if it is a sink (its write is then inlined here).
+    private let sink: SinkNode<Output>?
     private let span: StageSpan
     private var scratch: Batch<Input>
     private var position: Int64 = 0
@@ -13,6 +15,7 @@ final class OperatorNode<Input, Output>: Node<Input> {
     init(op: AnyOneInputOperator<Input, Output>, next: Node<Output>, span: StageSpan, batchSize: Int) {
         self.op = op
         self.next = next
+        sink = next as? SinkNode<Output>
         self.span = span
         scratch = Batch(capacity: batchSize)
         internalCounts.reserveCapacity(span.count)
@@ -42,7 +45,7 @@ final class OperatorNode<Input, Output>: Node<Input> {
             span.counters[span.first].addIn(received)
             publishCounts(emitted: emitted)
             position += Int64(received)
-            try await next.commit(&output)
+            if let sink { try await sink.write(&output) } else { try await next.commit(&output) }
         }
         if batch.capacity > scratch.capacity { batch.swapContents(with: &scratch) }
     }

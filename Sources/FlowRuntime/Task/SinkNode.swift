@@ -28,6 +28,13 @@ final class SinkNode<Input>: Node<Input> {
     }
 
     override func commit(_ batch: inout Batch<Input>) async throws {
+        try await write(&batch)
+    }
+
+    /// ``commit(_:)`` as a final method: a node or head whose next node is this sink calls it
+    /// directly, so it is inlined there instead of costing an async frame per batch.
+    @inline(__always)
+    final func write(_ batch: inout Batch<Input>) async throws {
         let count = batch.count
         if count > 0 {
             // Not through `guarded`: a closure costs an async frame per batch.

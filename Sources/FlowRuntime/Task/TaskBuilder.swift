@@ -92,7 +92,7 @@ struct TaskBuilder {
         precondition(stageEnd == transformStart, "TaskBuilder: task \(task.id) pieces cover \(task.stages.count - stageEnd) stages, expected \(task.stages.count - transformStart)")
 
         // Head.
-        let head: any TaskHeadDriver
+        let head: TaskHeadDriver
         switch task.head {
         case .source(let factory):
             let stage = task.stages[0]
@@ -161,18 +161,18 @@ struct TaskBuilder {
         return MadeSink(object: node, open: { try await node.open(context: $0) }, close: { await node.close() })
     }
 
-    private static func makeSourceHead(_ factory: any SourceFactory, first: AnyObject, context: SourceContext, span: StageSpan, batchSize: Int) throws -> any TaskHeadDriver {
+    private static func makeSourceHead(_ factory: any SourceFactory, first: AnyObject, context: SourceContext, span: StageSpan, batchSize: Int) throws -> TaskHeadDriver {
         try makeSourceHead(opened: factory, first: first, context: context, span: span, batchSize: batchSize)
     }
 
-    private static func makeSourceHead<F: SourceFactory>(opened factory: F, first: AnyObject, context: SourceContext, span: StageSpan, batchSize: Int) throws -> any TaskHeadDriver {
+    private static func makeSourceHead<F: SourceFactory>(opened factory: F, first: AnyObject, context: SourceContext, span: StageSpan, batchSize: Int) throws -> TaskHeadDriver {
         guard let first = first as? Node<F.Output> else {
             throw FlowError(.internalError, "source '\(context.stageName)' emits \(F.Output.self) but its downstream consumes another type")
         }
         return SourceHead(reader: factory.makeReader(), first: first, context: context, span: span, batchSize: batchSize)
     }
 
-    private static func makeInputHead(task: PhysicalTask, first: AnyObject, receivers: [AnyObject]) throws -> any TaskHeadDriver {
+    private static func makeInputHead(task: PhysicalTask, first: AnyObject, receivers: [AnyObject]) throws -> TaskHeadDriver {
         let visitor = InputHeadMaker(first: first, receivers: receivers, taskName: task.name)
         if let piece = task.pieces.first { return try openInput(piece.body, visitor) }
         if case .sink(let factory) = task.tail { return try openSinkInput(factory, visitor) }
@@ -208,7 +208,7 @@ private struct InputHeadMaker: ElementTypeVisitor {
     let receivers: [AnyObject]
     let taskName: String
 
-    func visit<Element>(_ type: Element.Type) throws -> any TaskHeadDriver {
+    func visit<Element>(_ type: Element.Type) throws -> TaskHeadDriver {
         guard let first = first as? Node<Element> else {
             throw FlowError(.internalError, "task '\(taskName)': its body does not consume \(Element.self)")
         }

@@ -16,17 +16,21 @@ enum StepResult: Equatable {
 }
 
 /// Where a task instance's elements come from.
-protocol TaskHeadDriver: AnyObject {
-    /// Opens the head's source or nothing.
-    func open() async throws
-    /// Moves one batch or control element into the task's body.
-    func step() async throws -> StepResult
+///
+/// A base class, not a protocol: a call through a protocol existential goes through an async
+/// witness thunk, one more async frame per step.
+class TaskHeadDriver {
     /// Whether the input has ended and the body was finished.
-    var hasEnded: Bool { get }
+    final var hasEnded = false
+
+    /// Opens the head's source or nothing.
+    func open() async throws {}
+    /// Moves one batch or control element into the task's body.
+    func step() async throws -> StepResult { preconditionFailure("\(Self.self): step not overridden") }
     /// Tries to send queued output downstream.
-    func drain() -> DrainResult
+    func drain() -> DrainResult { preconditionFailure("\(Self.self): drain not overridden") }
     /// Releases the source, if any (on success, failure and cancellation).
-    func close() async
+    func close() async {}
 }
 
 /// The head of a task that runs a source: a plain one, or one fused with the pure stages after
@@ -34,6 +38,8 @@ protocol TaskHeadDriver: AnyObject {
 final class SourceHead<Output>: TaskHeadDriver {
     private let reader: AnySourceReader<Output>
     private let first: Node<Output>
+    /// `first`, if it is a sink (its write is then inlined here).
+    private let sink: SinkNode<Output>?
     private let context: SourceContext
     /// The stages the reader runs: the source, then any fused stages.
     private let span: StageSpan
@@ -41,23 +47,23 @@ final class SourceHead<Output>: TaskHeadDriver {
     /// Records the source itself has made, as of the last read.
     private var made: Int64 = 0
     private var internalCounts: [Int] = []
-    private(set) var hasEnded = false
     private var closed = false
 
     init(reader: AnySourceReader<Output>, first: Node<Output>, context: SourceContext, span: StageSpan, batchSize: Int) {
         self.reader = reader
         self.first = first
+        sink = first as? SinkNode<Output>
         self.context = context
         self.span = span
         self.batchSize = batchSize
         internalCounts.reserveCapacity(span.count)
     }
 
-    func open() async throws {
+    override func open() async throws {
         try await guarded { try await reader.open(context: context) }
     }
 
-    func step() async throws -> StepResult {
+    override func step() async throws -> StepResult {
         var buffer = first.takeBuffer()
         let before = buffer.count
         let status: SourceStatus
@@ -71,7 +77,7 @@ final class SourceHead<Output>: TaskHeadDriver {
         }
         let read = buffer.count - before
         publishCounts(emitted: read)
-        try await first.commit(&buffer)
+        if let sink { try await sink.write(&buffer) } else { try await first.commit(&buffer) }
         switch status {
         case .more:
             return .progressed
@@ -90,9 +96,9 @@ final class SourceHead<Output>: TaskHeadDriver {
         }
     }
 
-    func drain() -> DrainResult { first.drain() }
+    override func drain() -> DrainResult { first.drain() }
 
-    func close() async {
+    override func close() async {
         guard !closed else { return }
         closed = true
         await reader.close()
@@ -156,7 +162,6 @@ final class InputHead<Input>: TaskHeadDriver {
     private var emittedWatermark = Watermark(.unassigned)
     private var lastBarrier: Int64 = .min
     private var nextChannel = 0
-    private(set) var hasEnded = false
 
     init(channels: [any BridgeReceiver<Input>], first: Node<Input>) {
         self.channels = channels
@@ -165,9 +170,9 @@ final class InputHead<Input>: TaskHeadDriver {
         watermarks = channels.map { _ in Watermark(.unassigned) }
     }
 
-    func open() async throws {}
+    override func open() async throws {}
 
-    func step() async throws -> StepResult {
+    override func step() async throws -> StepResult {
         let count = channels.count
         for offset in 0..<count {
             let index = (nextChannel + offset) % count
@@ -219,9 +224,9 @@ final class InputHead<Input>: TaskHeadDriver {
         try await first.control(.watermark(minimum))
     }
 
-    func drain() -> DrainResult { first.drain() }
+    override func drain() -> DrainResult { first.drain() }
 
-    func close() async {}
+    override func close() async {}
 }
 
 /// One parallel instance of a physical task.
@@ -240,13 +245,13 @@ final class TaskInstance: @unchecked Sendable {
     let signal: TaskSignal
     /// Where it reports how it spends its time.
     let counters: TaskCounters
-    private let head: any TaskHeadDriver
+    private let head: TaskHeadDriver
     private let openBody: () async throws -> Void
     private let closeBody: () async -> Void
     private(set) var isFinished = false
     private var closed = false
 
-    init(label: String, backend: BackendKind, signal: TaskSignal, counters: TaskCounters, head: any TaskHeadDriver,
+    init(label: String, backend: BackendKind, signal: TaskSignal, counters: TaskCounters, head: TaskHeadDriver,
          openBody: @escaping () async throws -> Void, closeBody: @escaping () async -> Void) {
         self.label = label
         self.backend = backend
