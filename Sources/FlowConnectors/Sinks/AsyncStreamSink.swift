@@ -32,8 +32,14 @@ public struct AsyncStreamSink<Element: Sendable>: TypedSinkSpecification {
         let continuation: AsyncStream<Element>.Continuation
 
         mutating func write(_ batch: inout Batch<Element>) async throws {
+            _ = writeImmediately(&batch)
+        }
+
+        /// Never suspends: the stream buffers without bound.
+        mutating func writeImmediately(_ batch: inout Batch<Element>) -> Bool {
             for record in batch.records { continuation.yield(record) }
             batch.removeAll(keepingCapacity: true)
+            return true
         }
 
         mutating func close() async { continuation.finish() }

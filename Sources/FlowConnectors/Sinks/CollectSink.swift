@@ -66,8 +66,14 @@ public struct CollectSink<Element: Sendable>: TypedSinkSpecification {
         mutating func open(context: OperatorContext) async throws { subtask = context.subtask }
 
         mutating func write(_ batch: inout Batch<Element>) async throws {
+            _ = writeImmediately(&batch)
+        }
+
+        /// Never suspends: appending takes a lock held only for the append.
+        mutating func writeImmediately(_ batch: inout Batch<Element>) -> Bool {
             target.append(batch, subtask: subtask)
             batch.removeAll(keepingCapacity: true)
+            return true
         }
 
         mutating func finish() async throws { target.instanceFinished() }

@@ -23,6 +23,11 @@ public struct PrintSink: GenericSinkSpecification {
         }
 
         mutating func write(_ batch: inout Batch<Input>) async throws {
+            _ = writeImmediately(&batch)
+        }
+
+        /// Never suspends (standard output is written synchronously).
+        mutating func writeImmediately(_ batch: inout Batch<Input>) -> Bool {
             text.removeAll(keepingCapacity: true)
             for record in batch.records {
                 text += prefix
@@ -31,6 +36,7 @@ public struct PrintSink: GenericSinkSpecification {
             }
             Swift.print(text, terminator: "")  // one locked stdio write per batch, ordered with the program's own print()
             batch.removeAll(keepingCapacity: true)
+            return true
         }
     }
 }
@@ -49,6 +55,11 @@ public struct DiscardSink: GenericSinkSpecification {
         @inlinable
         mutating func write(_ batch: inout Batch<Input>) async throws {
             batch.removeAll(keepingCapacity: true)
+        }
+
+        mutating func writeImmediately(_ batch: inout Batch<Input>) -> Bool {
+            batch.removeAll(keepingCapacity: true)
+            return true
         }
     }
 }

@@ -100,6 +100,12 @@ public struct CollectionReader<Base: Collection & Sendable>: SourceReader where 
 
     @inlinable
     public mutating func read(into batch: inout Batch<Base.Element>, maxCount: Int) async throws -> SourceStatus {
+        readImmediately(into: &batch, maxCount: maxCount)!
+    }
+
+    /// Never suspends: the elements are in memory.
+    @inlinable
+    public mutating func readImmediately(into batch: inout Batch<Base.Element>, maxCount: Int) -> SourceStatus? {
         batch.withAppender(reservingCapacity: maxCount) { appender in
             var taken = 0
             while taken < maxCount && position != end {
@@ -115,6 +121,14 @@ public struct CollectionReader<Base: Collection & Sendable>: SourceReader where 
     public mutating func read<Collector: RecordCollector<Base.Element>>(
         pushingInto collector: inout Collector, maxCount: Int, buffer: inout Batch<Base.Element>
     ) async throws -> SourceStatus {
+        try push(into: &collector, maxCount: maxCount)
+        return position == end ? .finished : .more
+    }
+
+    @inlinable
+    public mutating func readImmediately<Collector: RecordCollector<Base.Element>>(
+        pushingInto collector: inout Collector, maxCount: Int, buffer: inout Batch<Base.Element>
+    ) throws -> SourceStatus? {
         try push(into: &collector, maxCount: maxCount)
         return position == end ? .finished : .more
     }
@@ -187,6 +201,13 @@ public struct GeneratorReader<Function: GeneratorFunction>: SourceReader {
 
     @inlinable
     public mutating func read(into batch: inout Batch<Output>, maxCount: Int) async throws -> SourceStatus {
+        readImmediately(into: &batch, maxCount: maxCount)!
+    }
+
+    /// Never suspends: a record is made from its number (a rate-limited generator that is ahead
+    /// of its rate returns `.idle(until:)` rather than waiting).
+    @inlinable
+    public mutating func readImmediately(into batch: inout Batch<Output>, maxCount: Int) -> SourceStatus? {
         let plan = planRead(maxCount: maxCount)
         if let idle = plan.idle { return idle }
         // Loop state in locals, so it stays in registers (not in `self`) for the whole batch.
@@ -206,6 +227,13 @@ public struct GeneratorReader<Function: GeneratorFunction>: SourceReader {
     public mutating func read<Collector: RecordCollector<Output>>(
         pushingInto collector: inout Collector, maxCount: Int, buffer: inout Batch<Output>
     ) async throws -> SourceStatus {
+        try readImmediately(pushingInto: &collector, maxCount: maxCount, buffer: &buffer)!
+    }
+
+    @inlinable
+    public mutating func readImmediately<Collector: RecordCollector<Output>>(
+        pushingInto collector: inout Collector, maxCount: Int, buffer: inout Batch<Output>
+    ) throws -> SourceStatus? {
         let plan = planRead(maxCount: maxCount)
         if let idle = plan.idle { return idle }
         var sequence = next

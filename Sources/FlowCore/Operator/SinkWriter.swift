@@ -16,6 +16,14 @@ public protocol SinkWriter<Input>: SendableMetatype {
     /// - Complexity: O(batch.count).
     mutating func write(_ batch: inout Batch<Input>) async throws
 
+    /// Writes like ``write(_:)`` if it can without suspending, and says whether it did; a writer
+    /// that would have to suspend returns `false` having consumed nothing, and ``write(_:)`` is
+    /// called instead. Sinks that never wait (collect, discard, print, an `AsyncStream`) implement
+    /// it, which spares the task an async call per batch. The default returns `false`.
+    ///
+    /// - Complexity: O(batch.count) when it writes, O(1) otherwise.
+    mutating func writeImmediately(_ batch: inout Batch<Input>) throws -> Bool
+
     /// Called when event time advances on the sink's input.
     mutating func processWatermark(_ watermark: Watermark) async throws
 
@@ -32,12 +40,14 @@ extension SinkWriter {
     public mutating func processWatermark(_ watermark: Watermark) async throws {}
     public mutating func finish() async throws {}
     public mutating func close() async {}
+    public mutating func writeImmediately(_ batch: inout Batch<Input>) throws -> Bool { false }
 }
 
 /// A ``SinkWriter`` erased to its input type (closures formed where the writer is concrete).
 public struct AnySinkWriter<Input> {
     @usableFromInline let _open: (OperatorContext) async throws -> Void
     @usableFromInline let _write: (inout Batch<Input>) async throws -> Void
+    @usableFromInline let _writeNow: (inout Batch<Input>) throws -> Bool
     @usableFromInline let _watermark: (Watermark) async throws -> Void
     @usableFromInline let _finish: () async throws -> Void
     @usableFromInline let _close: () async -> Void
@@ -47,6 +57,7 @@ public struct AnySinkWriter<Input> {
         let box = _OperatorBox(writer)
         _open = { try await box.value.open(context: $0) }
         _write = { try await box.value.write(&$0) }
+        _writeNow = { batch in try box.withValue { try $0.writeImmediately(&batch) } }
         _watermark = { try await box.value.processWatermark($0) }
         _finish = { try await box.value.finish() }
         _close = { await box.value.close() }
@@ -55,6 +66,10 @@ public struct AnySinkWriter<Input> {
     @inlinable public func open(context: OperatorContext) async throws { try await _open(context) }
     @inlinable @inline(__always)
     public func write(_ batch: inout Batch<Input>) async throws { try await _write(&batch) }
+
+    /// See ``SinkWriter/writeImmediately(_:)``.
+    @inlinable @inline(__always)
+    public func writeImmediately(_ batch: inout Batch<Input>) throws -> Bool { try _writeNow(&batch) }
     @inlinable public func processWatermark(_ watermark: Watermark) async throws { try await _watermark(watermark) }
     @inlinable public func finish() async throws { try await _finish() }
     @inlinable public func close() async { await _close() }

@@ -47,6 +47,18 @@ public protocol SourceReader<Output>: SendableMetatype {
     /// - Complexity: O(records read); no allocation in steady state.
     mutating func read(into batch: inout Batch<Output>, maxCount: Int) async throws -> SourceStatus
 
+    /// Reads like ``read(into:maxCount:)`` if it can without suspending; a reader that would have
+    /// to suspend returns `nil` having read nothing, and ``read(into:maxCount:)`` is called
+    /// instead. Readers whose records are ready at once (a generator, a collection) implement
+    /// it, which spares the task an async call per batch. The default returns `nil`.
+    mutating func readImmediately(into batch: inout Batch<Output>, maxCount: Int) throws -> SourceStatus?
+
+    /// ``readImmediately(into:maxCount:)`` for ``read(pushingInto:maxCount:buffer:)``. The default
+    /// reads into `buffer` with ``readImmediately(into:maxCount:)`` and then pushes each record.
+    mutating func readImmediately<Collector: RecordCollector<Output>>(
+        pushingInto collector: inout Collector, maxCount: Int, buffer: inout Batch<Output>
+    ) throws -> SourceStatus?
+
     /// Reads at most `maxCount` records like ``read(into:maxCount:)``, but hands each one to
     /// `collector` as it is made instead of storing it: the source of a job whose first stages
     /// are fused with it (`Source → Map → Filter …` in one task) is read this way, so a record
@@ -74,6 +86,19 @@ extension SourceReader {
     public mutating func open(context: SourceContext) async throws {}
     public mutating func close() async {}
     public func internalStageCounts(into counts: inout [Int]) {}
+    public mutating func readImmediately(into batch: inout Batch<Output>, maxCount: Int) throws -> SourceStatus? { nil }
+
+    @inlinable
+    public mutating func readImmediately<Collector: RecordCollector<Output>>(
+        pushingInto collector: inout Collector, maxCount: Int, buffer: inout Batch<Output>
+    ) throws -> SourceStatus? {
+        guard let status = try readImmediately(into: &buffer, maxCount: maxCount) else { return nil }
+        defer { buffer.removeAll(keepingCapacity: true) }
+        try buffer.withUnsafeBuffers { records, timestamps in
+            for index in records.indices { try collector.collect(records[index], at: timestamps[index]) }
+        }
+        return status
+    }
 
     @inlinable
     public mutating func read<Collector: RecordCollector<Output>>(
@@ -92,6 +117,7 @@ extension SourceReader {
 public struct AnySourceReader<Output> {
     @usableFromInline let _open: (SourceContext) async throws -> Void
     @usableFromInline let _read: (inout Batch<Output>, Int) async throws -> SourceStatus
+    @usableFromInline let _readNow: (inout Batch<Output>, Int) throws -> SourceStatus?
     @usableFromInline let _close: () async -> Void
     @usableFromInline let _counts: (inout [Int]) -> Void
 
@@ -100,6 +126,7 @@ public struct AnySourceReader<Output> {
         let box = _OperatorBox(reader)
         _open = { try await box.value.open(context: $0) }
         _read = { try await box.value.read(into: &$0, maxCount: $1) }
+        _readNow = { batch, maxCount in try box.withValue { try $0.readImmediately(into: &batch, maxCount: maxCount) } }
         _close = { await box.value.close() }
         _counts = { counts in box.withValue { $0.internalStageCounts(into: &counts) } }
     }
@@ -112,6 +139,12 @@ public struct AnySourceReader<Output> {
     }
 
     @inlinable public func close() async { await _close() }
+
+    /// See ``SourceReader/readImmediately(into:maxCount:)``.
+    @inlinable @inline(__always)
+    public func readImmediately(into batch: inout Batch<Output>, maxCount: Int) throws -> SourceStatus? {
+        try _readNow(&batch, maxCount)
+    }
 
     /// See ``SourceReader/internalStageCounts(into:)``.
     public func internalStageCounts(into counts: inout [Int]) { _counts(&counts) }

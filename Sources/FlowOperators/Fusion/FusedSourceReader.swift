@@ -62,6 +62,26 @@ public struct _FusedSourceReader<Reader: SourceReader, Chain: FusableStage>: Sou
         }
     }
 
+    /// Reads without suspending if the reader can (see ``SourceReader/readImmediately(into:maxCount:)``).
+    @inlinable @inline(__always)
+    public mutating func readImmediately(into batch: inout Batch<Output>, maxCount: Int) throws -> SourceStatus? {
+        let before = batch.count
+        defer { emitted += batch.count - before }
+        return try batch.withAppender(reservingCapacity: maxCount) { appender in
+            var link = _SourceLink(chain: chain.pointer, output: appender)
+            defer {
+                appender = link.output
+                made += link.pushed
+            }
+            do {
+                return try reader.readImmediately(pushingInto: &link, maxCount: maxCount, buffer: &buffer)
+            } catch let failure as StageFailure {
+                throw RecordFailure(stage: failure.stage + 1, recordIndex: link.pushed - 1, record: failure.record,
+                                    underlying: failure.underlying)
+            }
+        }
+    }
+
     public mutating func close() async {
         await reader.close()
     }

@@ -39,7 +39,8 @@ final class SinkNode<Input>: Node<Input> {
         if count > 0 {
             // Not through `guarded`: a closure costs an async frame per batch.
             do {
-                try await writer.write(&batch)
+                // A writer that can write without suspending is called synchronously.
+                if try !writer.writeImmediately(&batch) { try await writer.write(&batch) }
             } catch {
                 throw failure(error)
             }

@@ -68,8 +68,14 @@ final class SourceHead<Output>: TaskHeadDriver {
         let before = buffer.count
         let status: SourceStatus
         do {
-            // Not through `guarded`: a closure costs an async frame per batch.
-            status = try await reader.read(into: &buffer, maxCount: Swift.max(1, batchSize - before))
+            // Not through `guarded`: a closure costs an async frame per batch. A reader that can
+            // read without suspending is called synchronously, sparing one more.
+            let room = Swift.max(1, batchSize - before)
+            if let now = try reader.readImmediately(into: &buffer, maxCount: room) {
+                status = now
+            } else {
+                status = try await reader.read(into: &buffer, maxCount: room)
+            }
         } catch {
             let failure = failure(error)
             publishCounts(emitted: buffer.count - before)
