@@ -124,7 +124,7 @@ struct ImmediatePathTests {
         var suspendingBatch = Batch<Int64>()
         var statuses: [SourceStatus] = []
         while statuses.last != .finished {
-            let status = try #require(try generator.readImmediately(into: &immediateBatch, maxCount: 10))
+            let status = try #require(generator.readImmediately(into: &immediateBatch, maxCount: 10))
             #expect(try await suspending.read(into: &suspendingBatch, maxCount: 10) == status)
             statuses.append(status)
         }
@@ -133,8 +133,8 @@ struct ImmediatePathTests {
 
         var collection = CollectionReader(Array("abcdefg"))
         var letters = Batch<Character>()
-        #expect(try collection.readImmediately(into: &letters, maxCount: 4) == .more)
-        #expect(try collection.readImmediately(into: &letters, maxCount: 4) == .finished)
+        #expect(collection.readImmediately(into: &letters, maxCount: 4) == .more)
+        #expect(collection.readImmediately(into: &letters, maxCount: 4) == .finished)
         #expect(String(letters.records) == "abcdefg")
     }
 }
