@@ -17,7 +17,7 @@ public struct Batch<Element> {
     internal var _storage: _BatchStorage<Element>?
 
     /// Creates an empty batch with room for `capacity` records.
-    @inlinable
+    @inlinable @inline(__always)
     public init(capacity: Int = 0) {
         _storage = capacity > 0 ? _BatchStorage(capacity: capacity) : nil
     }
@@ -38,15 +38,15 @@ public struct Batch<Element> {
     }
 
     /// The number of records.
-    @inlinable
+    @inlinable @inline(__always)
     public var count: Int { _storage?.count ?? 0 }
 
     /// Whether the batch holds no record.
-    @inlinable
+    @inlinable @inline(__always)
     public var isEmpty: Bool { count == 0 }
 
     /// The number of records the batch can hold without allocating.
-    @inlinable
+    @inlinable @inline(__always)
     public var capacity: Int { _storage?.capacity ?? 0 }
 
     /// The records, in order (a read-only view; no copy).
@@ -90,7 +90,7 @@ public struct Batch<Element> {
     /// Removes every record, keeping the capacity by default.
     ///
     /// - Complexity: O(count) for non-trivial elements, O(1) otherwise.
-    @inlinable
+    @inlinable @inline(__always)
     public mutating func removeAll(keepingCapacity: Bool = true) {
         if _storage == nil { return }
         if !keepingCapacity {
@@ -165,7 +165,7 @@ public struct Batch<Element> {
     ///
     /// - Complexity: O(1): two references exchanged (no generic `swap`, which unspecialized code
     ///   would call with the batch type's metadata, looked up at run time).
-    @inlinable
+    @inlinable @inline(__always)
     public mutating func swapContents(with other: inout Batch<Element>) {
         let mine = _storage
         _storage = other._storage

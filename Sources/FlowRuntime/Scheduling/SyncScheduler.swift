@@ -19,7 +19,9 @@ struct SyncScheduler {
         var idleRounds = 0
         var sawNoOtherRunners = false
         while !active.isEmpty {
-            if control.isStopping || Task.isCancelled { return }
+            // Cancelling the job's task stops `control` (JobExecution's cancellation handler), so
+            // one atomic load covers it; `Task.isCancelled` per round cost a retain and release.
+            if control.isStopping { return }
             var round = Round()
             if var generator = random {
                 // Schedule controller: random task order, and a random burst of steps for each.

@@ -8,7 +8,8 @@ final class OperatorNode<Input, Output>: Node<Input> {
     /// `next`, if it is a sink (its write is then inlined here).
     private let sink: SinkNode<Output>?
     private let span: StageSpan
-    private var scratch: Batch<Input>
+    /// Kept between batches. Confined to the task, never accessed overlapping: no dynamic exclusivity check.
+    @exclusivity(unchecked) private var scratch: Batch<Input>
     private var position: Int64 = 0
     private var internalCounts: [Int] = []
 

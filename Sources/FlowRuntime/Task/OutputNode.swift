@@ -4,7 +4,8 @@ import FlowGraph
 /// The tail of a task that writes to output edges: one ``EdgeRouter`` per edge.
 final class OutputNode<Element>: Node<Element> {
     private let routers: [EdgeRouter<Element>]
-    private var scratch: Batch<Element>
+    /// Kept between batches. Confined to the task, never accessed overlapping: no dynamic exclusivity check.
+    @exclusivity(unchecked) private var scratch: Batch<Element>
 
     init(routers: [EdgeRouter<Element>], batchSize: Int) {
         precondition(!routers.isEmpty, "OutputNode: a task with output edges needs at least one router")

@@ -7,7 +7,8 @@ final class SinkNode<Input>: Node<Input> {
     private let stage: PlannedStage
     private let counters: StageCounters
     private let subtask: Int
-    private var scratch: Batch<Input>
+    /// Kept between batches. Confined to the task, never accessed overlapping: no dynamic exclusivity check.
+    @exclusivity(unchecked) private var scratch: Batch<Input>
 
     init(writer: AnySinkWriter<Input>, stage: PlannedStage, counters: StageCounters, subtask: Int, batchSize: Int) {
         self.writer = writer
