@@ -68,14 +68,23 @@ public struct BatchAppender<Element> {
     /// - Complexity: O(1): a capacity check and two stores (a rare, amortized growth).
     @inlinable @inline(__always)
     public mutating func append(_ record: Element, at timestamp: EventTime = .unassigned) {
-        if count == capacity { grow() }
+        if count == capacity { self = Self.grown(self) }
         (records + count).initialize(to: record)
         (timestamps + count).initialize(to: timestamp)
         count &+= 1
     }
 
+    /// `appender` with twice the room. Static and by value: a mutating call would take the
+    /// appender's address, and an appender whose address escapes is kept in memory by the loop.
     @inline(never)
     @usableFromInline
+    static func grown(_ appender: BatchAppender) -> BatchAppender {
+        var appender = appender
+        appender.grow()
+        return appender
+    }
+
+    @inline(__always)
     mutating func grow() {
         let fresh = _BatchStorage<Element>(capacity: Swift.max(capacity * 2, 16))
         fresh.records.moveInitialize(from: records, count: count)
