@@ -12,13 +12,16 @@ test:           ## Run every test (what CI runs)
 specs:          ## Model-check the Promela models in Specs/ with spin (part of `test`)
 	scripts/check-specs
 
-bench:          ## Run the benchmarks (release build of Benchmarks/; minutes): every package benchmark, then the latency run and the sum on every backend
+bench:          ## Run the benchmarks (release build of Benchmarks/; minutes): every package benchmark, the fused chain's batch sweep, the latency run and the sum on every backend
 	scripts/bootstrap
-	# Recompile the benchmark executables themselves: an incremental release build kept their
-	# specializations of Flow's @inlinable code after that code changed (seen 2026-11-23), so the
-	# figures would have come from the old code.
-	find Benchmarks/Benchmarks Benchmarks/Tools -name '*.swift' -exec touch {} +
+	# Rebuild Flow and the benchmarks from scratch in release (about 90 s): an incremental
+	# release build kept stale specializations of Flow's @inlinable code after it changed, and
+	# did not always recompile a changed Flow module (both seen 2026-11-23), so the figures would
+	# have come from the old code.
+	rm -rf Benchmarks/.build/*-unknown-linux-gnu/release Benchmarks/.build/release
 	cd Benchmarks && swift package --disable-sandbox benchmark --format markdown
+	cd Benchmarks && swift run -c release FusedChainSweep typed 10
+	cd Benchmarks && swift run -c release FusedChainSweep closures 10
 	cd Benchmarks && swift run -c release LatencyBenchmark
 	cd Benchmarks && swift run -c release SumBackendsBenchmark
 

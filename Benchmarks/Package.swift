@@ -11,6 +11,8 @@ import PackageDescription
 //   cd Benchmarks && swift run -c release LatencyBenchmark
 // So is the keyed sum on every backend (the harness leaves async code one pool thread):
 //   cd Benchmarks && swift run -c release SumBackendsBenchmark
+// The fused chain at any batch size, best and median of N runs (for sweeps and perf):
+//   cd Benchmarks && swift run -c release FusedChainSweep typed 10 64 1024 4096
 // `make bench` at the repository root runs all of them. Figures: Docs/PERFORMANCE.md.
 let package = Package(
     name: "FlowBenchmarks",
@@ -61,6 +63,15 @@ let package = Package(
                 .product(name: "Histogram", package: "hdrhistogram-swift"),
             ],
             path: "Tools/Latency"  // Measure.swift: a symlink to Benchmarks/KeyedSum/Measure.swift
+        ),
+        // Issue 2: the fused chain's jobs at any batch size, outside the harness (batch-size
+        // sweeps, profiling). Workload.swift and Variants.swift are symlinks to the benchmark's.
+        .executableTarget(
+            name: "FusedChainSweep",
+            dependencies: [
+                .product(name: "Flow", package: "Flow"),
+            ],
+            path: "Tools/FusedChain"
         ),
         // Issue 3: the keyed sum on every backend (dispatch, actor, sync). A plain executable, like
         // the latency run: package-benchmark leaves async code one thread of the cooperative pool.

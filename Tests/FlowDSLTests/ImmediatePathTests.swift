@@ -113,28 +113,54 @@ struct ImmediatePathTests {
         #expect(log.immediate == 6 && log.suspending == 5, "immediate \(log.immediate), suspending \(log.suspending)")
     }
 
-    @Test("The generator and collection readers read the same records at once as they do suspending")
-    func builtInReaders() async throws {
-        var generator = GeneratorReader(count: 25, recordsPerSecond: nil, function: ClosureGenerator { $0 * 3 })
-        var suspending = generator
-        let context = SourceContext(stageName: "g", stageID: "g", subtask: 0, parallelism: 1)
-        try await generator.open(context: context)
-        try await suspending.open(context: context)
-        var immediateBatch = Batch<Int64>()
-        var suspendingBatch = Batch<Int64>()
-        var statuses: [SourceStatus] = []
+    @Test("The generator reads at once: counted, and at a rate waiting when ahead and reading again when behind")
+    func generatorReadsAtOnce() async throws {
+        var counted = GeneratorReader(count: 25, recordsPerSecond: nil, function: ClosureGenerator { $0 * 3 })
+        try await counted.open(context: SourceContext(stageName: "g", stageID: "g", subtask: 0, parallelism: 1))
+        var batch = Batch<Int64>()
+        var statuses: [SourceStatus?] = []
         while statuses.last != .finished {
-            let status = try #require(generator.readImmediately(into: &immediateBatch, maxCount: 10))
-            #expect(try await suspending.read(into: &suspendingBatch, maxCount: 10) == status)
-            statuses.append(status)
+            statuses.append(counted.readImmediately(into: &batch, maxCount: 10))
         }
         #expect(statuses == [.more, .more, .finished])
-        #expect(immediateBatch == suspendingBatch && immediateBatch.count == 25)
+        #expect(Array(batch.records) == (0..<25).map { Int64($0) * 3 })
 
-        var collection = CollectionReader(Array("abcdefg"))
+        var paced = GeneratorReader(count: nil, recordsPerSecond: 1_000_000, function: ClosureGenerator { $0 })
+        try await paced.open(context: SourceContext(stageName: "p", stageID: "p", subtask: 0, parallelism: 1))
+        var pacedBatch = Batch<Int64>()
+        // The first read starts the clock: less than a step (50 records) is due, so it waits.
+        guard case .idle(let until)? = paced.readImmediately(into: &pacedBatch, maxCount: 16), until != nil else {
+            Issue.record("the first read should wait for a step's worth")
+            return
+        }
+        #expect(pacedBatch.isEmpty)
+        try await Task.sleep(for: .milliseconds(5))  // ≥ 5,000 records are due now
+        #expect(paced.readImmediately(into: &pacedBatch, maxCount: 16) == .more)
+        #expect(Array(pacedBatch.records) == (0..<16).map(Int64.init))
+    }
+
+    @Test("The collection reader reads at once, in slices per instance")
+    func collectionReadsAtOnce() async throws {
+        var second = CollectionReader(Array("abcdefg"))
+        try await second.open(context: SourceContext(stageName: "c", stageID: "c", subtask: 1, parallelism: 2))
         var letters = Batch<Character>()
-        #expect(collection.readImmediately(into: &letters, maxCount: 4) == .more)
-        #expect(collection.readImmediately(into: &letters, maxCount: 4) == .finished)
-        #expect(String(letters.records) == "abcdefg")
+        #expect(second.readImmediately(into: &letters, maxCount: 2) == .more)
+        #expect(second.readImmediately(into: &letters, maxCount: 2) == .finished)
+        #expect(String(letters.records) == "defg")
+    }
+
+    @Test("A writer that throws from writeImmediately fails the job naming the sink")
+    func throwingImmediateWriter() async throws {
+        struct Refuses: SinkWriter {
+            mutating func writeImmediately(_ batch: inout Batch<Int>) throws -> Bool { throw TestFailure(reason: "full") }
+            mutating func write(_ batch: inout Batch<Int>) async throws { batch.removeAll() }
+        }
+        let job = try Job("refuses") {
+            Source([1, 2, 3])
+            Sink(WriterSink(kind: "Refuses") { Refuses() }).name("refusing")
+        }
+        let error = await #expect(throws: FlowError.self) { try await job.run() }
+        #expect(error?.code == .sinkFailed && error?.stageName == "refusing")
+        #expect(error?.underlying as? TestFailure == TestFailure(reason: "full"))
     }
 }

@@ -68,8 +68,38 @@ struct SourceFusionTests {
         let job = try job("parallel", Source.generator(count: 10_000, function: Tenfold()), into: out,
                           configuration: ExecutionConfiguration(batchSize: 64, defaultParallelism: 2))
         #expect(job.plan.tasks.count == 1 && job.plan.tasks[0].parallelism == 2 && job.plan.tasks[0].sourceStageCount == 5)
-        try await job.run(on: .dispatch)
-        #expect(out.records.sorted() == expected((0..<10_000).map { $0 * 10 }).sorted())
+        let result = try await job.run(on: .dispatch)
+        let values = (0..<10_000).map { $0 * 10 }
+        #expect(out.records.sorted() == expected(values).sorted())
+        // Each instance made its own half (even / odd numbers) and counted it in its own chain.
+        #expect(out.records(ofSubtask: 0).sorted() == expected(values.enumerated().filter { $0.offset % 2 == 0 }.map(\.element)).sorted())
+        #expect(out.records(ofSubtask: 1).sorted() == expected(values.enumerated().filter { $0.offset % 2 == 1 }.map(\.element)).sorted())
+        let kept = values.map { $0 + 1 }.filter { $0 % 3 != 0 }.count
+        #expect(result.metrics.stages.map { "\($0.name) \($0.recordsIn)/\($0.recordsOut)" }
+                == ["numbers 0/10000", "inc 10000/10000", "not3 10000/\(kept)", "both \(kept)/\(2 * kept)",
+                    "label \(2 * kept)/\(2 * kept)", "out \(2 * kept)/0"])
+    }
+
+    @Test("A fused AsyncSequence source whose filter drops most elements is read again at once after each one",
+          arguments: [BackendKind.sync, .dispatch, .actor])
+    func droppingFilterIsNotBackedOff(kind: BackendKind) async throws {
+        // 5,000 buffered elements, 1 in 100 kept: if a read whose element the filter dropped counted
+        // as "idle", the back-off (up to 1 ms per read) would take about 5 s.
+        let (stream, continuation) = AsyncStream<Int>.makeStream()
+        for value in 0..<5_000 { continuation.yield(value) }
+        continuation.finish()
+        let out = CollectedRecords<Int>()
+        let job = try Job("dropping") {
+            Source(stream)
+            Filter { (x: Int) in x % 100 == 0 }
+            Sink(.collect(into: out))
+        }
+        #expect(job.plan.tasks.count == 1 && job.plan.tasks[0].sourceStageCount == 2)
+        let result = try await job.run(on: kind.defaultBackend)
+        #expect(out.records == (0..<50).map { $0 * 100 })
+        // Idle time, not wall time: other tests may share the machine's cores.
+        let task = try #require(result.metrics.tasks.first)
+        #expect(task.idle < .milliseconds(500), "the task idled \(task.idle) on \(kind): \(task)")
     }
 
     @Test("Each stage inside the fused source counts its records in and out as it would unfused")
@@ -105,6 +135,49 @@ struct SourceFusionTests {
             #expect(error?.record == "26", "fusion \(fusion)")
             #expect(error?.underlying as? TestFailure == TestFailure(reason: "thirteen"), "fusion \(fusion)")
         }
+    }
+
+    @Test("After a fused stage throws, the counts are those of the last whole read: no stage counts the failing read")
+    func countsAfterFailure() async throws {
+        let job = try Job("fails", configuration: ExecutionConfiguration(batchSize: 4)) {
+            Source.generator(count: 40) { Int($0) }.name("numbers")
+            Map { (value: Int) throws -> Int in
+                if value == 13 { throw TestFailure(reason: "thirteen") }
+                return value
+            }.name("check")
+            Filter { (_: Int) in true }.name("all")
+            Sink(.discard).name("out")
+        }
+        #expect(job.plan.tasks[0].sourceStageCount == 3)
+        let handle = job.start()
+        let error = await #expect(throws: FlowError.self) { _ = try await handle.result }
+        #expect(error?.stageName == "check" && error?.recordPosition == 13)
+        // Three whole reads of four records went through before the read that failed.
+        #expect(handle.metrics().stages.map { "\($0.name) \($0.recordsIn)/\($0.recordsOut)" }
+                == ["numbers 0/12", "check 12/12", "all 12/12", "out 12/0"])
+    }
+
+    @Test("Sources of different readers share one type once erased, and still fuse")
+    func erased() async throws {
+        let (stream, continuation) = AsyncStream<Int>.makeStream()
+        for value in [7, 8, 9] { continuation.yield(value) }
+        continuation.finish()
+        let sources: [Source<AnySourceReader<Int>>] = [Source([1, 2, 3]).erased(), Source(stream).erased().name("live"),
+                                                        Source.generator(count: 3) { Int($0) + 4 }.erased()]
+        #expect(sources[1].attributes.name == "live" && !sources[1].isParallel && sources[0].isParallel)
+        var outputs: [[Int]] = []
+        for source in sources {
+            let out = CollectedRecords<Int>()
+            let job = try Job("erased") {
+                source
+                Map { (x: Int) in x * 10 }
+                Sink(.collect(into: out))
+            }
+            #expect(job.plan.tasks[0].sourceStageCount == 2)
+            try await job.run()
+            outputs.append(out.records)
+        }
+        #expect(outputs == [[10, 20, 30], [70, 80, 90], [40, 50, 60]])
     }
 
     @Test("A chain the planner splits keeps the source on its own, and the output is unchanged")

@@ -180,8 +180,8 @@ func samplePlan(jobName: String = "sample job") -> PhysicalPlan {
             lastKey[indent] = key
             keysSeen += 1
         }
-        // 6 top-level keys, 9 per task, 4 per stage, 3 per edge.
-        #expect(keysSeen == 6 + 3 * 9 + 5 * 4 + 2 * 3)
+        // 6 top-level keys, 10 per task, 4 per stage, 3 per edge.
+        #expect(keysSeen == 6 + 3 * 10 + 5 * 4 + 2 * 3)
     }
 
     @Test("every format is produced for an empty plan")

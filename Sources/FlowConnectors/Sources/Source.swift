@@ -10,7 +10,8 @@ public import FlowCore
 ///
 /// A source carries the type of its reader (`Source<GeneratorReader<…>>`), so a job can fuse it
 /// with the pure stages after it into one loop specialized for all of them. Code that names a
-/// source's type can write `Source<some SourceReader<Bid>>`.
+/// source's type can write `Source<some SourceReader<Bid>>`, or erase the reader with
+/// ``erased()`` (`Source<AnySourceReader<Bid>>`) where one type must hold different sources.
 public struct Source<Reader: SourceReader>: ConfigurableStage, Sendable {
     /// The type of the records produced.
     public typealias Output = Reader.Output
@@ -33,6 +34,18 @@ public struct Source<Reader: SourceReader>: ConfigurableStage, Sendable {
     @inlinable
     public func makeErasedReader() -> AnySourceReader<Output> {
         AnySourceReader(makeReader())
+    }
+
+    /// This source with its reader's type erased, keeping its name, uid and other settings, so
+    /// that sources of different readers share one type:
+    /// `let input = live ? Source(stream).erased() : Source(samples).erased()`. Stages after it
+    /// still run inside its read loop; the reader is called through closures, once per batch.
+    @inlinable
+    public func erased() -> Source<AnySourceReader<Output>> {
+        let make = makeReader
+        var source = Source<AnySourceReader<Output>>(kind: attributes.kind, isParallel: isParallel) { AnySourceReader(make()) }
+        source.attributes = attributes
+        return source
     }
 }
 

@@ -37,11 +37,13 @@ final class _BatchStorage<Element>: @unchecked Sendable {
 
 /// Appends to a ``Batch`` through raw pointers, from ``Batch/withAppender(reservingCapacity:_:)``.
 ///
-/// Use it only as the `inout` argument it is given: do not copy it or let it escape the
-/// closure (it holds raw pointers into the batch's storage).
+/// Use it only as the `inout` argument it is given: do not let it escape the closure (it holds
+/// raw pointers into the batch's storage). Moving it out and back (`var local = appender`, then
+/// `appender = local`) is fine; appending through a copy and then through the original is not.
 ///
 /// ## Concurrency
-/// Lives only inside `withAppender`'s closure, on the thread that owns the batch.
+/// Lives only inside `withAppender`'s (or `withAsyncAppender`'s) closure, in the task that owns
+/// the batch.
 @frozen
 public struct BatchAppender<Element> {
     @usableFromInline var storage: _BatchStorage<Element>

@@ -3,7 +3,8 @@
 public struct RecordFailure: Error, Sendable {
     /// The failing stage's position inside the operator (0 unless the operator is a fused chain).
     public var stage: Int
-    /// The index, in the batch given to `process`, of the input record being processed.
+    /// The index of the input record being processed: in the batch given to `process`, or, for a
+    /// source fused with stages, among the records the failing read made.
     public var recordIndex: Int
     /// A description of the record the failing stage received.
     public var record: String

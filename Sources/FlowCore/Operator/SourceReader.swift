@@ -92,8 +92,8 @@ extension SourceReader {
     public mutating func readImmediately<Collector: RecordCollector<Output>>(
         pushingInto collector: inout Collector, maxCount: Int, buffer: inout Batch<Output>
     ) throws -> SourceStatus? {
-        guard let status = try readImmediately(into: &buffer, maxCount: maxCount) else { return nil }
         defer { buffer.removeAll(keepingCapacity: true) }
+        guard let status = try readImmediately(into: &buffer, maxCount: maxCount) else { return nil }
         try buffer.withUnsafeBuffers { records, timestamps in
             for index in records.indices { try collector.collect(records[index], at: timestamps[index]) }
         }
@@ -104,8 +104,8 @@ extension SourceReader {
     public mutating func read<Collector: RecordCollector<Output>>(
         pushingInto collector: inout Collector, maxCount: Int, buffer: inout Batch<Output>
     ) async throws -> SourceStatus {
-        let status = try await read(into: &buffer, maxCount: maxCount)
         defer { buffer.removeAll(keepingCapacity: true) }
+        let status = try await read(into: &buffer, maxCount: maxCount)
         try buffer.withUnsafeBuffers { records, timestamps in
             for index in records.indices { try collector.collect(records[index], at: timestamps[index]) }
         }
@@ -114,7 +114,7 @@ extension SourceReader {
 }
 
 /// A ``SourceReader`` erased to its output type (closures formed where the reader is concrete).
-public struct AnySourceReader<Output> {
+public struct AnySourceReader<Output: Sendable> {
     @usableFromInline let _open: (SourceContext) async throws -> Void
     @usableFromInline let _read: (inout Batch<Output>, Int) async throws -> SourceStatus
     @usableFromInline let _readNow: (inout Batch<Output>, Int) throws -> SourceStatus?
@@ -149,3 +149,7 @@ public struct AnySourceReader<Output> {
     /// See ``SourceReader/internalStageCounts(into:)``.
     public func internalStageCounts(into counts: inout [Int]) { _counts(&counts) }
 }
+
+/// An erased reader is a reader, so sources of different reader types can be made one type
+/// (``Source/erased()``).
+extension AnySourceReader: SourceReader {}

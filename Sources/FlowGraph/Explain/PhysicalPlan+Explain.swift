@@ -75,7 +75,10 @@ extension PhysicalPlan {
         var backend: String
         var backendIsUserSet: Bool
         var fused: Bool
+        /// Loops the task's records go through (``PhysicalTask/loopCount``).
         var pieces: Int
+        /// Stages the task's source runs, itself included (``PhysicalTask/sourceStageCount``).
+        var sourceStages: Int
         var stages: [StageJSON]
     }
 
@@ -110,7 +113,7 @@ extension PhysicalPlan {
             channelCredits: configuration.channelCredits,
             tasks: tasks.map { task in
                 TaskJSON(id: task.id, name: task.name, parallelism: task.parallelism, maxParallelism: task.maxParallelism,
-                         backend: task.backend.name, backendIsUserSet: task.backendIsUserSet, fused: task.isFused, pieces: task.loopCount,
+                         backend: task.backend.name, backendIsUserSet: task.backendIsUserSet, fused: task.isFused, pieces: task.loopCount, sourceStages: task.sourceStageCount,
                          stages: task.stages.map { StageJSON(kind: $0.kind, name: $0.name, uid: $0.uid, uidIsUserSet: $0.uidIsUserSet) })
             },
             edges: edges.map { EdgeJSON(from: $0.from, to: $0.to, partitioning: $0.partitioning.name) }

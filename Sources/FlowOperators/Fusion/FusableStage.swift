@@ -87,6 +87,7 @@ struct _Slot<Element>: RecordCollector {
 
     @inlinable
     mutating func collect(_ record: Element, at timestamp: EventTime) {
+        assert(value == nil, "a stage that declares emitsAtMostOne passed on two records for one")
         value = record
     }
 }

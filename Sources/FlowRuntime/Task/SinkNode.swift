@@ -41,7 +41,7 @@ final class SinkNode<Input>: Node<Input> {
             // Not through `guarded`: a closure costs an async frame per batch.
             do {
                 // A writer that can write without suspending is called synchronously.
-                if try !writer.writeImmediately(&batch) { try await writer.write(&batch) }
+                if try !writer.writeImmediately(&batch), !batch.isEmpty { try await writer.write(&batch) }
             } catch {
                 throw failure(error)
             }

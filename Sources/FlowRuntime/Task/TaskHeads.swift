@@ -35,7 +35,7 @@ class TaskHeadDriver {
 
 /// The head of a task that runs a source: a plain one, or one fused with the pure stages after
 /// it (its reader pushes each record through them, and the span covers them all).
-final class SourceHead<Output>: TaskHeadDriver {
+final class SourceHead<Output: Sendable>: TaskHeadDriver {
     private let reader: AnySourceReader<Output>
     private let first: Node<Output>
     /// `first`, if it is a sink (its write is then inlined here).
@@ -77,12 +77,15 @@ final class SourceHead<Output>: TaskHeadDriver {
                 status = try await reader.read(into: &buffer, maxCount: room)
             }
         } catch {
-            let failure = failure(error)
-            publishCounts(emitted: buffer.count - before)
-            throw failure
+            // Counts stay as of the last whole read, as an operator's do when it fails: the
+            // records of a failed read never reach the next stage.
+            throw failure(error)
         }
         let read = buffer.count - before
+        let madeBefore = made
         publishCounts(emitted: read)
+        // Records the source itself made: a fused chain may have dropped all of them.
+        let sourceRead = span.count > 1 ? Int(made - madeBefore) : read
         if let sink { try await sink.write(&buffer) } else { try await first.commit(&buffer) }
         switch status {
         case .more:
@@ -92,7 +95,7 @@ final class SourceHead<Output>: TaskHeadDriver {
             // A source that read records and cannot say when more come (an AsyncSequence after
             // each element) is read again at once: the idle back-off is for reads that find
             // nothing, and would otherwise hold such a source to one element per back-off.
-            return read > 0 && until == nil ? .progressed : .idle(until: until)
+            return sourceRead > 0 && until == nil ? .progressed : .idle(until: until)
         case .finished:
             try await first.control(.watermark(.maximum))
             try await first.finish()
@@ -145,7 +148,7 @@ final class SourceHead<Output>: TaskHeadDriver {
             return FlowError(.cancelled, "the job was cancelled while its source was reading", stageName: context.stageName,
                              stageID: context.stageID, subtask: context.subtask)
         }
-        if let failure = error as? RecordFailure {
+        if span.count > 1, let failure = error as? RecordFailure {
             // A stage fused into the source threw (stage 0 is the source itself).
             let stage = span.stages[min(max(failure.stage, 0), span.count - 1)]
             let position = made + Int64(failure.recordIndex)

@@ -1,0 +1,1 @@
+../../Benchmarks/FusedChain/Variants.swift
