@@ -176,9 +176,7 @@ struct JobBuilderTests {
 
     @Test("An AsyncSequence source delivers every element and ends with it")
     func asyncSequenceSource() async throws {
-        let (stream, continuation) = AsyncStream<Int>.makeStream()
-        for value in 0..<500 { continuation.yield(value) }
-        continuation.finish()
+        let stream = finishedStream(0..<500)
         let out = CollectedRecords<Int>()
         let job = try Job("async") {
             Source(stream)

@@ -27,13 +27,6 @@ struct SourceFusionTests {
         values.map { $0 + 1 }.filter { $0 % 3 != 0 }.flatMap { [$0, -$0] }.map { "v\($0)" }
     }
 
-    private func stream(_ values: [Int]) -> AsyncStream<Int> {
-        let (stream, continuation) = AsyncStream.makeStream(of: Int.self)
-        for value in values { continuation.yield(value) }
-        continuation.finish()
-        return stream
-    }
-
     @Test("Every kind of source, fused, gives what the same job gives unfused")
     func sameOutput() async throws {
         let values = (0..<100).map { $0 * 10 }
@@ -43,7 +36,7 @@ struct SourceFusionTests {
             ("typed generator", { try job("typed", Source.generator(count: 100, function: Tenfold()), into: $0, configuration: $1) }),
             ("rate-limited generator",
              { try job("paced", Source.generator(count: 100, recordsPerSecond: 100_000, function: Tenfold()), into: $0, configuration: $1) }),
-            ("AsyncSequence", { try job("stream", Source(stream(values)), into: $0, configuration: $1) }),
+            ("AsyncSequence", { try job("stream", Source(finishedStream(values)), into: $0, configuration: $1) }),
         ]
         for (kind, make) in sources {
             let fusedOut = CollectedRecords<String>()
@@ -85,9 +78,7 @@ struct SourceFusionTests {
     func droppingFilterIsNotBackedOff(kind: BackendKind) async throws {
         // 5,000 buffered elements, 1 in 100 kept: if a read whose element the filter dropped counted
         // as "idle", the back-off (up to 1 ms per read) would take about 5 s.
-        let (stream, continuation) = AsyncStream<Int>.makeStream()
-        for value in 0..<5_000 { continuation.yield(value) }
-        continuation.finish()
+        let stream = finishedStream(0..<5_000)
         let out = CollectedRecords<Int>()
         let job = try Job("dropping") {
             Source(stream)
@@ -159,9 +150,7 @@ struct SourceFusionTests {
 
     @Test("Sources of different readers share one type once erased, and still fuse")
     func erased() async throws {
-        let (stream, continuation) = AsyncStream<Int>.makeStream()
-        for value in [7, 8, 9] { continuation.yield(value) }
-        continuation.finish()
+        let stream = finishedStream([7, 8, 9])
         let sources: [Source<AnySourceReader<Int>>] = [Source([1, 2, 3]).erased(), Source(stream).erased().name("live"),
                                                         Source.generator(count: 3) { Int($0) + 4 }.erased()]
         #expect(sources[1].attributes.name == "live" && !sources[1].isParallel && sources[0].isParallel)

@@ -26,9 +26,7 @@ struct SourcePacingTests {
     func asyncSequenceIsNotBackedOff(kind: BackendKind) async throws {
         // 5,000 buffered elements: if each read of one element counted as "idle", the runner's
         // back-off (up to 1 ms) would hold the source to ~1,000 elements a second, 5 s in all.
-        let (stream, continuation) = AsyncStream<Int>.makeStream()
-        for value in 0..<5_000 { continuation.yield(value) }
-        continuation.finish()
+        let stream = finishedStream(0..<5_000)
         let out = CollectedRecords<Int>()
         let job = try Job("async-pacing") {
             Source(stream)

@@ -16,3 +16,11 @@ struct TestFailure: Error, Equatable, CustomStringConvertible {
 func readings(_ count: Int, sensors: Int = 5) -> [Reading] {
     (0..<count).map { Reading(sensor: $0 % sensors, value: $0) }
 }
+
+/// An `AsyncStream` that has buffered `values` and finished: a source of known, finite input.
+func finishedStream(_ values: some Sequence<Int>) -> AsyncStream<Int> {
+    let (stream, continuation) = AsyncStream<Int>.makeStream()
+    for value in values { continuation.yield(value) }
+    continuation.finish()
+    return stream
+}
