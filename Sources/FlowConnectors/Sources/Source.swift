@@ -134,8 +134,7 @@ public struct CollectionReader<Base: Collection & Sendable>: SourceReader where 
     public mutating func read<Collector: RecordCollector<Base.Element>>(
         pushingInto collector: inout Collector, maxCount: Int, buffer: inout Batch<Base.Element>
     ) async throws -> SourceStatus {
-        try push(into: &collector, maxCount: maxCount)
-        return position == end ? .finished : .more
+        try readImmediately(pushingInto: &collector, maxCount: maxCount, buffer: &buffer)!
     }
 
     @inlinable

@@ -83,6 +83,14 @@ public protocol SourceReader<Output>: SendableMetatype {
 }
 
 extension SourceReader {
+    /// Hands every record of `buffer` to `collector`, for the default push reads.
+    @inlinable
+    static func pushRecords<Collector: RecordCollector<Output>>(of buffer: Batch<Output>, into collector: inout Collector) throws {
+        try buffer.withUnsafeBuffers { records, timestamps in
+            for index in records.indices { try collector.collect(records[index], at: timestamps[index]) }
+        }
+    }
+
     public mutating func open(context: SourceContext) async throws {}
     public mutating func close() async {}
     public func internalStageCounts(into counts: inout [Int]) {}
@@ -94,9 +102,7 @@ extension SourceReader {
     ) throws -> SourceStatus? {
         defer { buffer.removeAll(keepingCapacity: true) }
         guard let status = try readImmediately(into: &buffer, maxCount: maxCount) else { return nil }
-        try buffer.withUnsafeBuffers { records, timestamps in
-            for index in records.indices { try collector.collect(records[index], at: timestamps[index]) }
-        }
+        try Self.pushRecords(of: buffer, into: &collector)
         return status
     }
 
@@ -106,9 +112,7 @@ extension SourceReader {
     ) async throws -> SourceStatus {
         defer { buffer.removeAll(keepingCapacity: true) }
         let status = try await read(into: &buffer, maxCount: maxCount)
-        try buffer.withUnsafeBuffers { records, timestamps in
-            for index in records.indices { try collector.collect(records[index], at: timestamps[index]) }
-        }
+        try Self.pushRecords(of: buffer, into: &collector)
         return status
     }
 }

@@ -78,6 +78,21 @@ public struct StageFailure: Error, Sendable {
     }
 }
 
+extension FusableStage {
+    /// Runs one record through the stage and appends what it passes on to `output`: nested
+    /// ``apply(_:)`` calls whose results stay in registers when the stage ``emitsAtMostOne``
+    /// (decided when the stage's type is known, so the other branch is compiled away), ``push``
+    /// otherwise. The step of every fused loop.
+    @inlinable @inline(__always)
+    public mutating func run(_ record: Input, at timestamp: EventTime, appendingTo output: inout BatchAppender<Output>) throws {
+        if Self.emitsAtMostOne {
+            if let result = try apply(record) { output.append(result, at: timestamp) }
+        } else {
+            try push(record, at: timestamp, into: &output)
+        }
+    }
+}
+
 /// Holds the one record a stage passes on, for the default ``FusableStage/apply(_:)``. Not API.
 @usableFromInline
 struct _Slot<Element>: RecordCollector {

@@ -38,11 +38,7 @@ public struct FusedChainOperator<Chain: FusableStage>: OneInputOperator {
             try input.withUnsafeBuffers { records, timestamps in
                 for index in records.indices {
                     do {
-                        if Chain.emitsAtMostOne {
-                            if let result = try chain.apply(records[index]) { appender.append(result, at: timestamps[index]) }
-                        } else {
-                            try chain.push(records[index], at: timestamps[index], into: &appender)
-                        }
+                        try chain.run(records[index], at: timestamps[index], appendingTo: &appender)
                     } catch let failure as StageFailure {
                         throw RecordFailure(stage: failure.stage, recordIndex: index, record: failure.record,
                                             underlying: failure.underlying)

@@ -56,8 +56,7 @@ public struct _FusedSourceReader<Reader: SourceReader, Chain: FusableStage>: Sou
             do {
                 return try await reader.read(pushingInto: &link, maxCount: maxCount, buffer: &buffer)
             } catch let failure as StageFailure {
-                throw RecordFailure(stage: failure.stage + 1, recordIndex: link.pushed - 1, record: failure.record,
-                                    underlying: failure.underlying)
+                throw Self.recordFailure(failure, pushed: link.pushed)
             }
         }
     }
@@ -76,10 +75,16 @@ public struct _FusedSourceReader<Reader: SourceReader, Chain: FusableStage>: Sou
             do {
                 return try reader.readImmediately(pushingInto: &link, maxCount: maxCount, buffer: &buffer)
             } catch let failure as StageFailure {
-                throw RecordFailure(stage: failure.stage + 1, recordIndex: link.pushed - 1, record: failure.record,
-                                    underlying: failure.underlying)
+                throw Self.recordFailure(failure, pushed: link.pushed)
             }
         }
+    }
+
+    /// A chain stage's failure as the runtime reports it: stage 0 is the source, and the failing
+    /// record is the last one pushed.
+    @inlinable
+    static func recordFailure(_ failure: StageFailure, pushed: Int) -> RecordFailure {
+        RecordFailure(stage: failure.stage + 1, recordIndex: pushed - 1, record: failure.record, underlying: failure.underlying)
     }
 
     public mutating func close() async {
@@ -131,11 +136,6 @@ struct _SourceLink<Chain: FusableStage>: RecordCollector {
     @inlinable @inline(__always)
     mutating func collect(_ record: Chain.Input, at timestamp: EventTime) throws {
         pushed &+= 1
-        if Chain.emitsAtMostOne {
-            // Nested calls whose results stay in registers; only the chain's result is stored.
-            if let result = try chain.pointee.apply(record) { output.append(result, at: timestamp) }
-        } else {
-            try chain.pointee.push(record, at: timestamp, into: &output)
-        }
+        try chain.pointee.run(record, at: timestamp, appendingTo: &output)
     }
 }

@@ -43,6 +43,17 @@ struct StageSpan {
     var counters: [StageCounters]
     /// The instance's subtask.
     var subtask: Int
+
+    /// Sets the counts at the boundaries inside the span: `counts[k]` records went from its
+    /// stage `k` to stage `k + 1` (a fused chain's or fused source's internal counts, cumulative).
+    func setBoundaryCounts(_ counts: [Int]) {
+        var offset = 0
+        while offset < counts.count && offset < count - 1 {
+            counters[first + offset].setOut(counts[offset])
+            counters[first + offset + 1].setIn(counts[offset])
+            offset += 1
+        }
+    }
 }
 
 /// What an attempt to send a task's queued output achieved.

@@ -91,10 +91,7 @@ final class OperatorNode<Input, Output>: Node<Input> {
         guard span.count > 1 else { return }
         internalCounts.removeAll(keepingCapacity: true)
         op.internalStageCounts(into: &internalCounts)
-        for (offset, count) in internalCounts.enumerated() where offset < span.count - 1 {
-            span.counters[span.first + offset].setOut(count)
-            span.counters[span.first + offset + 1].setIn(count)
-        }
+        span.setBoundaryCounts(internalCounts)
     }
 
     /// The error to fail the job with: a ``RecordFailure`` names its record; any other error

@@ -123,12 +123,7 @@ final class SourceHead<Output: Sendable>: TaskHeadDriver {
         }
         internalCounts.removeAll(keepingCapacity: true)
         reader.internalStageCounts(into: &internalCounts)
-        var offset = 0
-        while offset < internalCounts.count && offset < span.count - 1 {
-            span.counters[offset].setOut(internalCounts[offset])
-            span.counters[offset + 1].setIn(internalCounts[offset])
-            offset += 1
-        }
+        span.setBoundaryCounts(internalCounts)
         if !internalCounts.isEmpty { made = Int64(internalCounts[0]) }
     }
 
