@@ -143,9 +143,10 @@ struct SourceFusionTests {
         let handle = job.start()
         let error = await #expect(throws: FlowError.self) { _ = try await handle.result }
         #expect(error?.stageName == "check" && error?.recordPosition == 13)
-        // Three whole reads of four records went through before the read that failed.
+        // Reads of 1, 4, 4 and 4 records (the pacer starts at one) went through whole before the
+        // read of records 13…16 failed.
         #expect(handle.metrics().stages.map { "\($0.name) \($0.recordsIn)/\($0.recordsOut)" }
-                == ["numbers 0/12", "check 12/12", "all 12/12", "out 12/0"])
+                == ["numbers 0/13", "check 13/13", "all 13/13", "out 13/0"])
     }
 
     @Test("Sources of different readers share one type once erased, and still fuse")

@@ -132,6 +132,13 @@ public struct ExecutionConfiguration: Sendable, Hashable {
     /// Elements (batches or control elements) a bridge holds in flight: the credits its receiver
     /// grants. Default 4.
     public var channelCredits: Int
+    /// Bytes of records a bridge holds in flight at most: each of its ``channelCredits`` batches
+    /// closes at `channelByteBudget / channelCredits` bytes if it reaches that before
+    /// ``batchSize`` records (a single record larger than that share travels alone). Records are
+    /// measured by `ByteSized` where they conform, by their stride otherwise. A task also keeps what
+    /// one of its steps made until it has credit to send it, and each step is paced to make about
+    /// one batch's share. Default 16 MiB, so records up to 4 KiB travel in full batches of 1024.
+    public var channelByteBudget: Int
     /// Parallelism of stages that set none. Default 1.
     public var defaultParallelism: Int
     /// Key groups of stages that set none. Default ``KeyGroup/defaultMaxParallelism`` (128).
@@ -143,16 +150,23 @@ public struct ExecutionConfiguration: Sendable, Hashable {
     public var backend: BackendKind
 
     public init(batchSize: Int = 1024, flushTimeout: Duration = .milliseconds(1), channelCredits: Int = 4,
+                channelByteBudget: Int = 16 << 20,
                 defaultParallelism: Int = 1, defaultMaxParallelism: Int = KeyGroup.defaultMaxParallelism,
                 fusionEnabled: Bool = true, backend: BackendKind = .sync) {
         self.batchSize = batchSize
         self.flushTimeout = flushTimeout
         self.backend = backend
         self.channelCredits = channelCredits
+        self.channelByteBudget = channelByteBudget
         self.defaultParallelism = defaultParallelism
         self.defaultMaxParallelism = defaultMaxParallelism
         self.fusionEnabled = fusionEnabled
     }
+}
+
+extension ExecutionConfiguration {
+    /// The most bytes one batch on a bridge holds: `channelByteBudget / channelCredits`, at least 1.
+    public var batchByteLimit: Int { Swift.max(1, channelByteBudget / Swift.max(1, channelCredits)) }
 }
 
 /// The plan the runtime executes: tasks, edges and how records move.

@@ -107,7 +107,7 @@ public final class JobExecution: Sendable {
                 // (a benchmark harness, a server's event loop) would otherwise run every actor-
                 // backend instance on that one thread.
                 group.addTask(executorPreference: globalConcurrentExecutor) { [runners] in
-                    await TaskRunner.run(instance, waiting: .suspending(yieldInterval: actorSettings.yieldInterval), control: control)
+                    await TaskRunner.run(instance, waiting: .suspending(yieldPeriod: actorSettings.yieldPeriod), control: control)
                     runners.taskEnded()
                 }
             }

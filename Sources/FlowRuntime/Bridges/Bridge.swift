@@ -16,12 +16,13 @@ public protocol BridgeSender<Element>: AnyObject {
     /// after a `true` one counts one credit wait, and promises a notify of the sending task's
     /// signal when a credit returns.
     var hasCredit: Bool { get }
-    /// Sends one element, spending a credit. Precondition: ``hasCredit``. The element is consumed,
-    /// so the sender keeps no reference to a batch it sent (a batch that several output edges
-    /// share, as a broadcast's, stays shared).
+    /// Sends one element of `bytes` bytes (as its sender counts it against the channel's byte
+    /// budget; 0 for a control element), spending a credit. Precondition: ``hasCredit``. The
+    /// element is consumed, so the sender keeps no reference to a batch it sent (a batch that
+    /// several output edges share, as a broadcast's, stays shared).
     ///
     /// - Complexity: O(1).
-    func send(_ element: consuming StreamElement<Element>)
+    func send(_ element: consuming StreamElement<Element>, bytes: Int)
     /// An emptied batch the receiver returned for reuse, if any (so steady state allocates nothing).
     func reusableBatch() -> Batch<Element>?
 }
@@ -53,4 +54,22 @@ public protocol BridgeGauges: AnyObject, Sendable {
     var recordsSent: Int { get }
     /// Times the sender ran out of credit.
     var creditWaits: Int { get }
+    /// Bytes of records sent so far, as the sender counted them.
+    var bytesSent: Int { get }
+    /// Bytes of records sent and not yet received now.
+    var bytesInFlight: Int { get }
+    /// The most bytes in flight a sender has seen: at most the bridge's slots times the byte
+    /// limit of one batch.
+    var maxBytesInFlight: Int { get }
+}
+
+extension BridgeSender {
+    /// Sends one element without counting its bytes (a control element, or a caller that keeps
+    /// no byte budget). See ``send(_:bytes:)``.
+    ///
+    /// - Complexity: O(1).
+    @inline(__always)
+    public func send(_ element: consuming StreamElement<Element>) {
+        send(consume element, bytes: 0)
+    }
 }

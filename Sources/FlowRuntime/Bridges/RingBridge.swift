@@ -26,14 +26,18 @@ import Synchronization
 /// ## Concurrency
 /// One sending task and one receiving task. `sent`/`received` (and `freed`/`reused`) and the
 /// sender's waiting flag are atomics; `senderSent`, `cachedReceived`, `reusedCount`, `cachedFreed` and `waitingForCredit`
-/// are touched only by the sending task, `receiverReceived`, `cachedSent` and `freedCount` only
-/// by the receiving task; a slot is written only while it belongs to one side, which the
-/// release/acquire pairs on the counters hand over.
+/// and `senderBytes` are touched only by the sending task, `receiverReceived`, `cachedSent`,
+/// `freedCount` and `receiverBytes` only by the receiving task; a slot (and its entry in
+/// `slotBytes`) is written only while it belongs to one side, which the release/acquire pairs on
+/// the counters hand over. The byte gauges are single-writer atomics read with relaxed ordering.
 public final class RingBridge<Element>: BridgeSender, BridgeReceiver, BridgeGauges, @unchecked Sendable {
     public let slots: Int
     /// How many emptied batches the bridge keeps for reuse: `2 × slots + 2`.
     public let freeSlots: Int
     private let ring: UnsafeMutablePointer<StreamElement<Element>>
+    /// The bytes of the element in each slot: written by the sender before it publishes `sent`,
+    /// read by the receiver after it loads `sent`, so the pair hands each entry over as it does the slot.
+    private let slotBytes: UnsafeMutablePointer<Int>
     private let sent = Atomic<Int>(0)
     private let received = Atomic<Int>(0)
     private let freeRing: UnsafeMutablePointer<Batch<Element>>
@@ -50,15 +54,22 @@ public final class RingBridge<Element>: BridgeSender, BridgeReceiver, BridgeGaug
     private var reusedCount = 0
     private var cachedFreed = 0
     private var waitingForCredit = false
+    private var senderBytes = 0
     // Receiving task only.
     private var receiverReceived = 0
     private var cachedSent = 0
     private var freedCount = 0
+    private var receiverBytes = 0
 
     // Gauges.
     private let recordCount = Atomic<Int>(0)
     private let creditWaitCount = Atomic<Int>(0)
     private let maxDepthSeen = Atomic<Int>(0)
+    /// Written by the sender only (after each send) and the receiver only (before it returns the
+    /// credit), so plain stores; read by gauges from any thread.
+    private let bytesSentCount = Atomic<Int>(0)
+    private let bytesReceivedCount = Atomic<Int>(0)
+    private let maxBytesSeen = Atomic<Int>(0)
 
     /// A bridge of `slots` slots between the task that owns `sender` and the one that owns `receiver`.
     public init(slots: Int, sender: TaskSignal, receiver: TaskSignal) {
@@ -66,6 +77,7 @@ public final class RingBridge<Element>: BridgeSender, BridgeReceiver, BridgeGaug
         self.slots = slots
         freeSlots = 2 * slots + 2
         ring = .allocate(capacity: slots)
+        slotBytes = .allocate(capacity: slots)
         freeRing = .allocate(capacity: freeSlots)
         senderSignal = sender
         receiverSignal = receiver
@@ -85,6 +97,7 @@ public final class RingBridge<Element>: BridgeSender, BridgeReceiver, BridgeGaug
             index += 1
         }
         ring.deallocate()
+        slotBytes.deallocate()
         freeRing.deallocate()
     }
 
@@ -107,18 +120,28 @@ public final class RingBridge<Element>: BridgeSender, BridgeReceiver, BridgeGaug
         return false
     }
 
-    public func send(_ element: consuming StreamElement<Element>) {
+    public func send(_ element: consuming StreamElement<Element>, bytes: Int) {
         if senderSent - cachedReceived >= slots {
             cachedReceived = received.load(ordering: .acquiring)
             precondition(senderSent - cachedReceived < slots, "RingBridge: send without credit (\(senderSent - cachedReceived) in flight of \(slots))")
         }
         if case .batch(let batch) = element { recordCount.add(batch.count, ordering: .relaxed) }
-        (ring + senderSent % slots).initialize(to: consume element)
+        let slot = senderSent % slots
+        (ring + slot).initialize(to: consume element)
+        slotBytes[slot] = bytes
         senderSent += 1
         sent.store(senderSent, ordering: .releasing)
         waitingForCredit = false
         let depth = senderSent - cachedReceived
         if depth > maxDepthSeen.load(ordering: .relaxed) { maxDepthSeen.store(depth, ordering: .relaxed) }
+        if bytes > 0 {
+            senderBytes &+= bytes
+            bytesSentCount.store(senderBytes, ordering: .relaxed)
+            // The receiver stores its count before it returns a credit: what it has received is at
+            // least what the last credit check saw, so this is at most `slots` elements' bytes.
+            let inFlight = senderBytes &- bytesReceivedCount.load(ordering: .relaxed)
+            if inFlight > maxBytesSeen.load(ordering: .relaxed) { maxBytesSeen.store(inFlight, ordering: .relaxed) }
+        }
         receiverSignal.notify()
     }
 
@@ -140,7 +163,13 @@ public final class RingBridge<Element>: BridgeSender, BridgeReceiver, BridgeGaug
             cachedSent = sent.load(ordering: .acquiring)
             if receiverReceived == cachedSent { return nil }
         }
-        let element = (ring + receiverReceived % slots).move()
+        let slot = receiverReceived % slots
+        let element = (ring + slot).move()
+        let bytes = slotBytes[slot]
+        if bytes > 0 {
+            receiverBytes &+= bytes
+            bytesReceivedCount.store(receiverBytes, ordering: .relaxed)
+        }
         receiverReceived += 1
         received.store(receiverReceived, ordering: .sequentiallyConsistent)
         // Wake the sender only if it announced that it waits for credit (see `hasCredit`).
@@ -166,4 +195,7 @@ public final class RingBridge<Element>: BridgeSender, BridgeReceiver, BridgeGaug
     public var elementsSent: Int { sent.load(ordering: .relaxed) }
     public var recordsSent: Int { recordCount.load(ordering: .relaxed) }
     public var creditWaits: Int { creditWaitCount.load(ordering: .relaxed) }
+    public var bytesSent: Int { bytesSentCount.load(ordering: .relaxed) }
+    public var bytesInFlight: Int { Swift.max(0, bytesSentCount.load(ordering: .relaxed) - bytesReceivedCount.load(ordering: .relaxed)) }
+    public var maxBytesInFlight: Int { maxBytesSeen.load(ordering: .relaxed) }
 }

@@ -80,9 +80,16 @@ public struct EdgeMetrics: Sendable, Hashable, CustomStringConvertible {
     public var recordsSent: Int
     /// Times the sender ran out of credit.
     public var creditWaits: Int
+    /// Bytes of records sent, as counted against the channel's byte budget (``ByteSized``).
+    public var bytesSent: Int
+    /// Bytes of records in flight now.
+    public var bytesInFlight: Int
+    /// The most bytes in flight a sender saw: at most the configuration's `channelByteBudget`
+    /// (plus, for a record larger than one batch's share of it, that record).
+    public var maxBytesInFlight: Int
 
     public var description: String {
-        "Edge \(from)#\(fromSubtask) ─\(partitioning)─► \(to)#\(toSubtask): \(recordsSent) records in \(elementsSent) elements, depth \(depth)/\(slots) (max \(maxDepth)), \(creditWaits) credit waits"
+        "Edge \(from)#\(fromSubtask) ─\(partitioning)─► \(to)#\(toSubtask): \(recordsSent) records in \(elementsSent) elements, depth \(depth)/\(slots) (max \(maxDepth)), \(creditWaits) credit waits, \(bytesSent) bytes (max \(maxBytesInFlight) in flight)"
     }
 }
 
@@ -167,7 +174,9 @@ public final class MetricsRegistry: Sendable {
                 return EdgeMetrics(from: edge.from, fromSubtask: bridge.from, to: edge.to, toSubtask: bridge.to,
                                    partitioning: edge.partitioning.name, slots: bridge.gauges.slots, depth: bridge.gauges.depth,
                                    maxDepth: bridge.gauges.maxDepth, elementsSent: bridge.gauges.elementsSent,
-                                   recordsSent: bridge.gauges.recordsSent, creditWaits: bridge.gauges.creditWaits)
+                                   recordsSent: bridge.gauges.recordsSent, creditWaits: bridge.gauges.creditWaits,
+                                   bytesSent: bridge.gauges.bytesSent, bytesInFlight: bridge.gauges.bytesInFlight,
+                                   maxBytesInFlight: bridge.gauges.maxBytesInFlight)
             }
         }
         return JobMetrics(stages: stages, tasks: tasks, edges: edges)

@@ -1,38 +1,66 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 import Synchronization
 
-/// The clock the output routers of one run measure batch age with, for the flush timeout.
+/// The clock a run's tasks measure time with: the age of partial batches against the flush
+/// timeout, and how long a step's work took (``StepPacer``).
 ///
 /// Wall-clock time, except under the schedule controller (a seeded sync backend), where time is
 /// counted in scheduler steps so that when a partial batch leaves depends only on the seed:
 /// each step advances the clock by 1/32 of the flush timeout, so a partial batch waits at most
-/// 32 steps.
+/// 32 steps. Work inside one step then takes no time, so the pacing of steps depends on the seed
+/// only too.
 ///
 /// ## Concurrency
-/// `Sendable`: routers on any backend read it; only the sync scheduler advances it.
+/// `Sendable`: tasks on any backend read it; only the sync scheduler advances it.
 final class FlushClock: Sendable {
-    private let origin = ContinuousClock.now
-    private let stepLength: Duration?
-    private let steps = Atomic<Int>(0)
+    private let origin: Int64
+    private let stepNanoseconds: Int64?
+    private let steps = Atomic<Int64>(0)
 
     /// A wall clock.
     init() {
-        stepLength = nil
+        origin = Self.monotonicNanoseconds()
+        stepNanoseconds = nil
     }
 
     /// A clock that moves only when ``step()`` is called, by `stepLength` each time.
     init(stepLength: Duration) {
-        self.stepLength = stepLength
+        origin = 0
+        stepNanoseconds = Swift.max(1, stepLength.nanoseconds)
     }
 
-    /// Time since the run started.
+    /// Nanoseconds since the run started.
+    ///
+    /// - Complexity: O(1): one `clock_gettime` (tens of nanoseconds), or an atomic load.
     @inline(__always)
-    func now() -> Duration {
-        if let stepLength { return stepLength * steps.load(ordering: .relaxed) }
-        return ContinuousClock.now - origin
+    func nanoseconds() -> Int64 {
+        if let stepNanoseconds { return stepNanoseconds &* steps.load(ordering: .relaxed) }
+        return Self.monotonicNanoseconds() &- origin
     }
 
     /// One scheduler step passed (step-counting clocks only).
     func step() {
-        if stepLength != nil { steps.add(1, ordering: .relaxed) }
+        if stepNanoseconds != nil { steps.add(1, ordering: .relaxed) }
+    }
+
+    /// CLOCK_MONOTONIC in nanoseconds: what `ContinuousClock` reads, without the `Duration`.
+    @inline(__always)
+    static func monotonicNanoseconds() -> Int64 {
+        var time = timespec()
+        clock_gettime(CLOCK_MONOTONIC, &time)
+        return Int64(time.tv_sec) &* 1_000_000_000 &+ Int64(time.tv_nsec)
+    }
+}
+
+extension Duration {
+    /// The duration in whole nanoseconds, saturating at `Int64.max`.
+    var nanoseconds: Int64 {
+        let (seconds, attoseconds) = components
+        guard seconds < Int64.max / 1_000_000_000 else { return .max }
+        return seconds * 1_000_000_000 + attoseconds / 1_000_000_000
     }
 }

@@ -14,16 +14,17 @@ enum TaskRunner {
     enum Waiting {
         /// Blocks its thread (dispatch backend: the thread runs nothing else).
         case blocking
-        /// Suspends, and yields every `yieldInterval` busy steps (actor backend).
-        case suspending(yieldInterval: Int)
+        /// Suspends, and yields after each `yieldPeriod` of busy steps (actor backend).
+        case suspending(yieldPeriod: Duration)
     }
 
     static func run(_ instance: TaskInstance, waiting: Waiting, control: JobControl) async {
         defer { control.runnerEnded() }
         instance.counters.start()
         var activity = TaskActivity.busy
-        var busySteps = 0
         var idleRounds = 0
+        let yieldNanoseconds: Int64? = if case .suspending(let period) = waiting { period.nanoseconds } else { nil }
+        var lastYield = FlushClock.monotonicNanoseconds()
         do {
             while !control.isStopping {
                 let result = try await instance.step()
@@ -35,10 +36,13 @@ enum TaskRunner {
                 switch result {
                 case .progressed:
                     idleRounds = 0
-                    busySteps += 1
-                    if case .suspending(let interval) = waiting, busySteps >= interval {
-                        busySteps = 0
-                        await Task.yield()
+                    if let yieldNanoseconds {
+                        // By time, not by steps: a few heavy steps must not hold the thread for long.
+                        let now = FlushClock.monotonicNanoseconds()
+                        if now - lastYield >= yieldNanoseconds {
+                            await Task.yield()
+                            lastYield = FlushClock.monotonicNanoseconds()
+                        }
                     }
                 case .finished:
                     return
@@ -56,6 +60,8 @@ enum TaskRunner {
                     }
                 }
                 if activity != .busy {
+                    // A task that waited gave its thread away: its work since then starts now.
+                    if yieldNanoseconds != nil { lastYield = FlushClock.monotonicNanoseconds() }
                     // The wait is over: the time until the next step's result is work.
                     instance.counters.enter(.busy)
                     activity = .busy

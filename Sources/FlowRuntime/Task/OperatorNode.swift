@@ -8,16 +8,19 @@ final class OperatorNode<Input, Output>: Node<Input> {
     /// `next`, if it is a sink (its write is then inlined here).
     private let sink: SinkNode<Output>?
     private let span: StageSpan
+    /// Where the time `process` takes is counted as the step's work.
+    private let pacer: StepPacer
     /// Kept between batches. Confined to the task, never accessed overlapping: no dynamic exclusivity check.
     @exclusivity(unchecked) private var scratch: Batch<Input>
     private var position: Int64 = 0
     private var internalCounts: [Int] = []
 
-    init(op: AnyOneInputOperator<Input, Output>, next: Node<Output>, span: StageSpan, batchSize: Int) {
+    init(op: AnyOneInputOperator<Input, Output>, next: Node<Output>, span: StageSpan, batchSize: Int, pacer: StepPacer) {
         self.op = op
         self.next = next
         sink = next as? SinkNode<Output>
         self.span = span
+        self.pacer = pacer
         scratch = Batch(capacity: batchSize)
         internalCounts.reserveCapacity(span.count)
     }
@@ -37,11 +40,13 @@ final class OperatorNode<Input, Output>: Node<Input> {
         if received > 0 {
             var output = next.takeBuffer()
             let before = output.count
+            let start = pacer.now()
             do {
                 try op.process(&batch, into: &output)
             } catch {
                 throw fail(error)
             }
+            pacer.addWork(since: start)
             let emitted = output.count - before
             span.counters[span.first].addIn(received)
             publishCounts(emitted: emitted)

@@ -54,12 +54,14 @@ final class OutputNode<Element>: Node<Element> {
 
 /// Spreads one task instance's output over the bridges of one edge, in batches.
 ///
-/// Records accumulate until a batch is full, until the oldest of them has waited the flush
-/// timeout, or until the task runs out of input or a control element must follow them. Batches
-/// go out at most `batchSize` records each (a larger output, from a FlatMap say, is split), and
-/// wait in a per-bridge queue until the bridge grants credit. While anything waits, the task
-/// reads no more input: that is how backpressure travels up, and why memory in flight on a
-/// bridge stays within its slots × `batchSize` records.
+/// Records accumulate until a batch is full — it holds `batchSize` records, or `byteLimit` bytes
+/// as ``RecordMeter`` counts them, whichever comes first — until the oldest of them has waited the
+/// flush timeout, or until the task runs out of input or a control element must follow them.
+/// Batches go out within both limits (a larger output, from a FlatMap say, is split; a single
+/// record larger than `byteLimit` goes alone), and wait in a per-bridge queue until the bridge
+/// grants credit. While anything waits, the task reads no more input: that is how backpressure
+/// travels up, and why a bridge holds at most `slots` batches in flight, so at most
+/// `slots × byteLimit` bytes (the edge's `channelByteBudget`).
 final class EdgeRouter<Element> {
     enum Mode {
         case forward
@@ -73,36 +75,55 @@ final class EdgeRouter<Element> {
     private let channels: [any BridgeSender<Element>]
     private let pending: [ElementQueue<Element>]
     private var current: Batch<Element>
+    /// Bytes of `current`.
+    private var currentBytes = 0
     private var perChannel: [Batch<Element>]
+    /// For a record type whose size varies: bytes of each channel's batch, as measured up to
+    /// `measured[channel]` records.
+    private var channelBytes: [Int]
+    private var measured: [Int]
     private var nextChannel = 0
-    private let batchSize: Int
-    private let flushTimeout: Duration
-    /// When the oldest record still in a partial batch arrived, on `clock`.
-    private var partialSince: Duration?
+    /// The most records in a batch: `batchSize`, or fewer if that many fixed-size records would
+    /// pass `byteLimit`.
+    private let recordLimit: Int
+    /// The most bytes in a batch.
+    private let byteLimit: Int
+    private let meter: RecordMeter<Element>
+    private let pacer: StepPacer
+    private let flushTimeout: Int64
+    /// When the oldest record still in a partial batch arrived, on `clock` (nanoseconds).
+    private var partialSince: Int64?
     private let clock: FlushClock
     private let maxParallelism: Int
     private let subtask: Int
 
-    init(mode: Mode, channels: [any BridgeSender<Element>], batchSize: Int, flushTimeout: Duration, clock: FlushClock,
-         maxParallelism: Int, subtask: Int) {
+    init(mode: Mode, channels: [any BridgeSender<Element>], batchSize: Int, byteLimit: Int, flushTimeout: Duration, clock: FlushClock,
+         pacer: StepPacer, maxParallelism: Int, subtask: Int) {
         self.mode = mode
         self.clock = clock
         self.channels = channels
-        self.batchSize = batchSize
-        self.flushTimeout = flushTimeout
+        meter = RecordMeter()
+        self.byteLimit = Swift.max(1, byteLimit)
+        let recordLimit = Swift.min(batchSize, meter.recordLimit(forBytes: self.byteLimit))
+        self.recordLimit = recordLimit
+        self.flushTimeout = flushTimeout.nanoseconds
+        self.pacer = pacer
         self.maxParallelism = maxParallelism
         self.subtask = subtask
         pending = channels.map { _ in ElementQueue() }
-        current = Batch(capacity: batchSize)
+        current = Batch(capacity: recordLimit)
         switch mode {
-        case .hash, .custom: perChannel = channels.map { _ in Batch(capacity: batchSize) }
+        case .hash, .custom: perChannel = channels.map { _ in Batch(capacity: recordLimit) }
         case .forward, .rebalance, .broadcast: perChannel = []
         }
+        channelBytes = perChannel.map { _ in 0 }
+        measured = channelBytes
     }
 
     func takeBuffer() -> Batch<Element> {
         var buffer = Batch<Element>()
         buffer.swapContents(with: &current)
+        currentBytes = 0
         return buffer
     }
 
@@ -110,30 +131,78 @@ final class EdgeRouter<Element> {
         switch mode {
         case .hash(let partitioner, _), .custom(let partitioner, _):
             if !batch.isEmpty {
+                pacer.addOutputBytes(meter.bytes(of: batch))
                 do {
-                    // Full partitions leave as they fill, so none grows past batchSize.
-                    try partitioner.partition(&batch, into: &perChannel, maxParallelism: maxParallelism, limit: batchSize) { channels, index in
+                    // Full partitions leave as they fill, so none grows past the record limit.
+                    try partitioner.partition(&batch, into: &perChannel, maxParallelism: maxParallelism, limit: recordLimit) { channels, index in
                         var full = fresh(from: index)
                         full.swapContents(with: &channels[index])
-                        enqueue(.batch(consume full), on: index)
+                        resetMeasure(of: index)
+                        enqueue(batch: &full, on: index)
                     }
                 } catch let failure as RecordFailure {
                     throw partitionFailure(failure)
                 }
+                if !meter.hasFixedSize { emitPartitionsPastByteLimit() }
                 try checkAge(partial: hasPartialPartition)
             }
             if batch.capacity > current.capacity { batch.swapContents(with: &current) }
         case .forward, .rebalance, .broadcast:
-            if !current.isEmpty && current.count + batch.count > batchSize { emitCurrent() }
-            if current.isEmpty {
+            let incoming = meter.bytes(of: batch)
+            pacer.addOutputBytes(incoming)
+            if current.isEmpty && batch.count <= recordLimit && incoming <= byteLimit {
                 current.swapContents(with: &batch)
-            } else {
-                current.append(contentsOf: batch)
-                batch.removeAll(keepingCapacity: true)
+                currentBytes = incoming
+            } else if !batch.isEmpty {
+                fill(from: &batch)
             }
-            if current.count >= batchSize { emitCurrent() }
+            if current.count >= recordLimit || currentBytes >= byteLimit { emitCurrent() }
             try checkAge(partial: !current.isEmpty)
         }
+    }
+
+    /// Moves the records of `batch` into `current`, sending `current` each time it is full, so
+    /// that batches leave full whatever the sizes of the commits. The path for a commit that
+    /// does not fit into an empty batch at once.
+    ///
+    /// - Complexity: O(batch.count) record copies.
+    @inline(never)
+    private func fill(from batch: inout Batch<Element>) {
+        batch.withUnsafeBuffers { records, timestamps in
+            var index = 0
+            while index < records.count {
+                let room = recordLimit - current.count
+                let rest = UnsafeBufferPointer(rebasing: records[index..<Swift.min(records.count, index + room)])
+                let (count, bytes) = meter.prefix(of: rest, fittingIn: byteLimit - currentBytes)
+                if !current.isEmpty && currentBytes + bytes > byteLimit {
+                    emitCurrent()  // the next record does not fit beside what is there
+                    continue
+                }
+                current.withAppender(reservingCapacity: count) { appender in
+                    for offset in index..<index + count { appender.append(records[offset], at: timestamps[offset]) }
+                }
+                currentBytes += bytes
+                index += count
+                if current.count >= recordLimit || currentBytes >= byteLimit { emitCurrent() }
+            }
+        }
+        batch.removeAll(keepingCapacity: true)
+    }
+
+    /// For a record type whose size varies: measures what the last partitioning appended to each
+    /// channel's batch and sends the batches that reached the byte limit.
+    @inline(never)
+    private func emitPartitionsPastByteLimit() {
+        for index in perChannel.indices where perChannel[index].count > measured[index] {
+            channelBytes[index] += meter.bytes(of: perChannel[index], from: measured[index])
+            measured[index] = perChannel[index].count
+            if channelBytes[index] >= byteLimit { emitPartition(index) }
+        }
+    }
+
+    private func resetMeasure(of index: Int) {
+        channelBytes[index] = 0
+        measured[index] = 0
     }
 
     /// Whether a partition holds records. An index loop: `contains(where:)` in this unspecialized
@@ -150,7 +219,7 @@ final class EdgeRouter<Element> {
             partialSince = nil
             return
         }
-        let now = clock.now()
+        let now = clock.nanoseconds()
         guard let since = partialSince else {
             partialSince = now
             return
@@ -160,7 +229,7 @@ final class EdgeRouter<Element> {
 
     func control(_ element: ControlElement) throws {
         try flushPartial()
-        for index in channels.indices { enqueue(.control(element), on: index) }
+        for index in channels.indices { enqueue(.control(element), bytes: 0, on: index) }
     }
 
     func flushPartial() throws {
@@ -179,7 +248,8 @@ final class EdgeRouter<Element> {
         for index in channels.indices where !pending[index].isEmpty {
             let channel = channels[index]
             while !pending[index].isEmpty, channel.hasCredit {
-                channel.send(pending[index].popFirst())
+                let bytes = pending[index].firstBytes
+                channel.send(pending[index].popFirst(), bytes: bytes)
                 sent = true
             }
             if !pending[index].isEmpty { waiting = true }
@@ -188,6 +258,7 @@ final class EdgeRouter<Element> {
     }
 
     private func emitCurrent() {
+        currentBytes = 0
         switch mode {
         case .forward:
             enqueue(batch: &current, on: 0)
@@ -202,7 +273,7 @@ final class EdgeRouter<Element> {
                 var copy = current
                 enqueue(batch: &copy, on: index)
             }
-            current = Batch(capacity: batchSize)
+            current = Batch(capacity: recordLimit)
         case .hash, .custom:
             preconditionFailure("EdgeRouter(\(mode)): emitCurrent on a partitioned edge")
         }
@@ -211,41 +282,53 @@ final class EdgeRouter<Element> {
     private func emitPartition(_ index: Int) {
         var batch = fresh(from: index)
         batch.swapContents(with: &perChannel[index])
+        resetMeasure(of: index)
         enqueue(batch: &batch, on: index)
     }
 
     private func fresh(from index: Int) -> Batch<Element> {
-        channels[index].reusableBatch() ?? Batch(capacity: batchSize)
+        channels[index].reusableBatch() ?? Batch(capacity: recordLimit)
     }
 
-    /// Queues `batch` on bridge `index`, split into batches of at most `batchSize` records.
+    /// Queues `batch` on bridge `index`, split into batches within the record and byte limits.
     private func enqueue(batch: inout Batch<Element>, on index: Int) {
-        if batch.count > batchSize {
-            // Only one operator output larger than a batch (a FlatMap's) gets here: copy it out
-            // in slices, not record by record.
-            batch.withUnsafeBuffers { records, timestamps in
-                for start in stride(from: 0, to: records.count, by: batchSize) {
-                    let end = Swift.min(start + batchSize, records.count)
-                    let chunk = Batch(records: ContiguousArray(records[start..<end]), timestamps: ContiguousArray(timestamps[start..<end]))
-                    enqueue(.batch(consume chunk), on: index)
-                }
-            }
-            batch = Batch()
+        let bytes = meter.bytes(of: batch)
+        if batch.count > recordLimit || (bytes > byteLimit && batch.count > 1) {
+            split(&batch, on: index)
             return
         }
         var taken = Batch<Element>()
         taken.swapContents(with: &batch)
-        enqueue(.batch(consume taken), on: index)
+        enqueue(.batch(consume taken), bytes: bytes, on: index)
+    }
+
+    /// Queues an output larger than a batch (a FlatMap's, or records larger than the commits
+    /// suggested) as several, copied out in slices, not record by record.
+    @inline(never)
+    private func split(_ batch: inout Batch<Element>, on index: Int) {
+        batch.withUnsafeBuffers { records, timestamps in
+            var start = 0
+            while start < records.count {
+                let window = UnsafeBufferPointer(rebasing: records[start..<Swift.min(records.count, start + recordLimit)])
+                let (count, bytes) = meter.prefix(of: window, fittingIn: byteLimit)
+                let end = start + count
+                let chunk = Batch(records: ContiguousArray(records[start..<end]), timestamps: ContiguousArray(timestamps[start..<end]))
+                enqueue(.batch(consume chunk), bytes: bytes, on: index)
+                start = end
+            }
+        }
+        batch = Batch()
     }
 
     /// Queues `element` on bridge `index` and sends what the bridge has credit for. The element is
     /// moved all the way into the bridge: a reference left behind here, even for an instant, would
     /// make the receiver's in-place writes to the batch copy it.
-    private func enqueue(_ element: consuming StreamElement<Element>, on index: Int) {
-        pending[index].append(element)
+    private func enqueue(_ element: consuming StreamElement<Element>, bytes: Int, on index: Int) {
+        pending[index].append(element, bytes: bytes)
         let channel = channels[index]
         while !pending[index].isEmpty, channel.hasCredit {
-            channel.send(pending[index].popFirst())
+            let bytes = pending[index].firstBytes
+            channel.send(pending[index].popFirst(), bytes: bytes)
         }
     }
 

@@ -7,10 +7,15 @@ final class SinkNode<Input>: Node<Input> {
     private let stage: PlannedStage
     private let counters: StageCounters
     private let subtask: Int
+    /// Measures the batches written, for the pacer: what one step hands to the sink counts
+    /// against one batch's byte budget.
+    private let meter = RecordMeter<Input>()
+    private let pacer: StepPacer
     /// Kept between batches. Confined to the task, never accessed overlapping: no dynamic exclusivity check.
     @exclusivity(unchecked) private var scratch: Batch<Input>
 
-    init(writer: AnySinkWriter<Input>, stage: PlannedStage, counters: StageCounters, subtask: Int, batchSize: Int) {
+    init(writer: AnySinkWriter<Input>, stage: PlannedStage, counters: StageCounters, subtask: Int, batchSize: Int, pacer: StepPacer) {
+        self.pacer = pacer
         self.writer = writer
         self.stage = stage
         self.counters = counters
@@ -38,6 +43,7 @@ final class SinkNode<Input>: Node<Input> {
     final func write(_ batch: inout Batch<Input>) async throws {
         let count = batch.count
         if count > 0 {
+            pacer.addOutputBytes(meter.bytes(of: batch))
             // Not through `guarded`: a closure costs an async frame per batch.
             do {
                 // A writer that can write without suspending is called synchronously.

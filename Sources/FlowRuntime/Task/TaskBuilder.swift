@@ -56,6 +56,10 @@ struct TaskBuilder {
     private func instance(of task: PhysicalTask, subtask: Int) throws -> TaskInstance {
         let counters = registry.counters[task.id][subtask]
         let batchSize = plan.configuration.batchSize
+        // A task whose channels feed its sink directly does no work a step could keep short.
+        let paced: Bool = if case .input = task.head, task.pieces.isEmpty { false } else { true }
+        let pacer = StepPacer(batchSize: batchSize, byteBudget: plan.configuration.batchByteLimit,
+                              flushTimeout: plan.configuration.flushTimeout, clock: flushClock, paced: paced)
         let context = { (stage: PlannedStage) in
             OperatorContext(stageName: stage.name, stageID: stage.uid, subtask: subtask,
                             parallelism: task.parallelism, maxParallelism: task.maxParallelism)
@@ -69,12 +73,12 @@ struct TaskBuilder {
         switch task.tail {
         case .sink(let factory):
             let stage = task.stages[task.stages.count - 1]
-            let node = Self.makeSinkNode(factory, stage: stage, counters: counters[task.stages.count - 1], subtask: subtask, batchSize: batchSize)
+            let node = Self.makeSinkNode(factory, stage: stage, counters: counters[task.stages.count - 1], subtask: subtask, batchSize: batchSize, pacer: pacer)
             openers.append { try await node.open(context(stage)) }
             closer = node.close
             next = node.object
         case .output:
-            let routers = RouterMaker(plan: plan, task: task, subtask: subtask, channels: channels, clock: flushClock)
+            let routers = RouterMaker(plan: plan, task: task, subtask: subtask, channels: channels, clock: flushClock, pacer: pacer)
             next = try Self.visitOutputType(of: task, routers)
         }
 
@@ -83,7 +87,7 @@ struct TaskBuilder {
         for piece in task.pieces.reversed() {
             let count = piece.body.stageCount
             let span = StageSpan(stages: task.stages, first: stageEnd - count, count: count, counters: counters, subtask: subtask)
-            let made = try Self.makeOperatorNode(piece.body, next: next, span: span, batchSize: batchSize)
+            let made = try Self.makeOperatorNode(piece.body, next: next, span: span, batchSize: batchSize, pacer: pacer)
             let stage = task.stages[span.first]
             openers.append { try made.open(context(stage)) }
             next = made.object
@@ -98,13 +102,13 @@ struct TaskBuilder {
             let stage = task.stages[0]
             let sourceContext = SourceContext(stageName: stage.name, stageID: stage.uid, subtask: subtask, parallelism: task.parallelism)
             let span = StageSpan(stages: task.stages, first: 0, count: transformStart, counters: counters, subtask: subtask)
-            head = try Self.makeSourceHead(factory, first: next, context: sourceContext, span: span, batchSize: batchSize)
+            head = try Self.makeSourceHead(factory, first: next, context: sourceContext, span: span, batchSize: batchSize, pacer: pacer)
         case .input:
             var receivers: [AnyObject] = []
             for (edgeIndex, edge) in plan.edges.enumerated() where edge.to == task.id {
                 for sender in channels[edgeIndex] { if let channel = sender[subtask] { receivers.append(channel) } }
             }
-            head = try Self.makeInputHead(task: task, first: next, receivers: receivers)
+            head = try Self.makeInputHead(task: task, first: next, receivers: receivers, pacer: pacer)
         }
         let body = openers.reversed() as [() async throws -> Void]
         return TaskInstance(label: "Task \(task.id) '\(task.name)' #\(subtask)", backend: task.backend, signal: signals[task.id][subtask],
@@ -134,15 +138,15 @@ struct TaskBuilder {
         var open: (OperatorContext) throws -> Void
     }
 
-    private static func makeOperatorNode(_ body: any TransformFactory, next: AnyObject, span: StageSpan, batchSize: Int) throws -> MadeNode {
-        try makeOperatorNode(opened: body, next: next, span: span, batchSize: batchSize)
+    private static func makeOperatorNode(_ body: any TransformFactory, next: AnyObject, span: StageSpan, batchSize: Int, pacer: StepPacer) throws -> MadeNode {
+        try makeOperatorNode(opened: body, next: next, span: span, batchSize: batchSize, pacer: pacer)
     }
 
-    private static func makeOperatorNode<F: TransformFactory>(opened factory: F, next: AnyObject, span: StageSpan, batchSize: Int) throws -> MadeNode {
+    private static func makeOperatorNode<F: TransformFactory>(opened factory: F, next: AnyObject, span: StageSpan, batchSize: Int, pacer: StepPacer) throws -> MadeNode {
         guard let next = next as? Node<F.Output> else {
             throw FlowError(.internalError, "stage '\(span.stages[span.first].name)' emits \(F.Output.self) but its downstream consumes another type")
         }
-        let node = OperatorNode(op: factory.makeOperator(), next: next, span: span, batchSize: batchSize)
+        let node = OperatorNode(op: factory.makeOperator(), next: next, span: span, batchSize: batchSize, pacer: pacer)
         return MadeNode(object: node, open: { try node.open(context: $0) })
     }
 
@@ -152,28 +156,32 @@ struct TaskBuilder {
         var close: () async -> Void
     }
 
-    private static func makeSinkNode(_ factory: any SinkFactory, stage: PlannedStage, counters: StageCounters, subtask: Int, batchSize: Int) -> MadeSink {
-        makeSinkNode(opened: factory, stage: stage, counters: counters, subtask: subtask, batchSize: batchSize)
+    private static func makeSinkNode(_ factory: any SinkFactory, stage: PlannedStage, counters: StageCounters, subtask: Int, batchSize: Int,
+                                     pacer: StepPacer) -> MadeSink {
+        makeSinkNode(opened: factory, stage: stage, counters: counters, subtask: subtask, batchSize: batchSize, pacer: pacer)
     }
 
-    private static func makeSinkNode<F: SinkFactory>(opened factory: F, stage: PlannedStage, counters: StageCounters, subtask: Int, batchSize: Int) -> MadeSink {
-        let node = SinkNode(writer: factory.makeWriter(), stage: stage, counters: counters, subtask: subtask, batchSize: batchSize)
+    private static func makeSinkNode<F: SinkFactory>(opened factory: F, stage: PlannedStage, counters: StageCounters, subtask: Int, batchSize: Int,
+                                                     pacer: StepPacer) -> MadeSink {
+        let node = SinkNode(writer: factory.makeWriter(), stage: stage, counters: counters, subtask: subtask, batchSize: batchSize, pacer: pacer)
         return MadeSink(object: node, open: { try await node.open(context: $0) }, close: { await node.close() })
     }
 
-    private static func makeSourceHead(_ factory: any SourceFactory, first: AnyObject, context: SourceContext, span: StageSpan, batchSize: Int) throws -> TaskHeadDriver {
-        try makeSourceHead(opened: factory, first: first, context: context, span: span, batchSize: batchSize)
+    private static func makeSourceHead(_ factory: any SourceFactory, first: AnyObject, context: SourceContext, span: StageSpan, batchSize: Int,
+                                       pacer: StepPacer) throws -> TaskHeadDriver {
+        try makeSourceHead(opened: factory, first: first, context: context, span: span, batchSize: batchSize, pacer: pacer)
     }
 
-    private static func makeSourceHead<F: SourceFactory>(opened factory: F, first: AnyObject, context: SourceContext, span: StageSpan, batchSize: Int) throws -> TaskHeadDriver {
+    private static func makeSourceHead<F: SourceFactory>(opened factory: F, first: AnyObject, context: SourceContext, span: StageSpan, batchSize: Int,
+                                                         pacer: StepPacer) throws -> TaskHeadDriver {
         guard let first = first as? Node<F.Output> else {
             throw FlowError(.internalError, "source '\(context.stageName)' emits \(F.Output.self) but its downstream consumes another type")
         }
-        return SourceHead(reader: factory.makeReader(), first: first, context: context, span: span, batchSize: batchSize)
+        return SourceHead(reader: factory.makeReader(), first: first, context: context, span: span, batchSize: batchSize, pacer: pacer)
     }
 
-    private static func makeInputHead(task: PhysicalTask, first: AnyObject, receivers: [AnyObject]) throws -> TaskHeadDriver {
-        let visitor = InputHeadMaker(first: first, receivers: receivers, taskName: task.name)
+    private static func makeInputHead(task: PhysicalTask, first: AnyObject, receivers: [AnyObject], pacer: StepPacer) throws -> TaskHeadDriver {
+        let visitor = InputHeadMaker(first: first, receivers: receivers, taskName: task.name, pacer: pacer)
         if let piece = task.pieces.first { return try openInput(piece.body, visitor) }
         if case .sink(let factory) = task.tail { return try openSinkInput(factory, visitor) }
         throw FlowError(.internalError, "task \(task.id) '\(task.name)' has neither a body nor a sink")
@@ -207,6 +215,7 @@ private struct InputHeadMaker: ElementTypeVisitor {
     let first: AnyObject
     let receivers: [AnyObject]
     let taskName: String
+    let pacer: StepPacer
 
     func visit<Element>(_ type: Element.Type) throws -> TaskHeadDriver {
         guard let first = first as? Node<Element> else {
@@ -218,7 +227,7 @@ private struct InputHeadMaker: ElementTypeVisitor {
             }
             return channel
         }
-        return InputHead(channels: channels, first: first)
+        return InputHead(channels: channels, first: first, pacer: pacer)
     }
 }
 
@@ -228,6 +237,7 @@ private struct RouterMaker: ElementTypeVisitor {
     let subtask: Int
     let channels: [[[AnyObject?]]]
     let clock: FlushClock
+    let pacer: StepPacer
 
     func visit<Element>(_ type: Element.Type) throws -> AnyObject {
         var routers: [EdgeRouter<Element>] = []
@@ -250,8 +260,8 @@ private struct RouterMaker: ElementTypeVisitor {
                 mode = .custom(try Self.partitioner(factory, as: Element.self, taskName: task.name), receiver: receiver.stages.first)
             }
             routers.append(EdgeRouter(mode: mode, channels: senders, batchSize: plan.configuration.batchSize,
-                                      flushTimeout: plan.configuration.flushTimeout, clock: clock,
-                                      maxParallelism: receiver.maxParallelism, subtask: subtask))
+                                      byteLimit: plan.configuration.batchByteLimit, flushTimeout: plan.configuration.flushTimeout,
+                                      clock: clock, pacer: pacer, maxParallelism: receiver.maxParallelism, subtask: subtask))
         }
         return OutputNode(routers: routers, batchSize: plan.configuration.batchSize)
     }

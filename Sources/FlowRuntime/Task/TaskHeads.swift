@@ -44,18 +44,21 @@ final class SourceHead<Output: Sendable>: TaskHeadDriver {
     /// The stages the reader runs: the source, then any fused stages.
     private let span: StageSpan
     private let batchSize: Int
+    /// How many records a read may make (see ``StepPacer``).
+    private let pacer: StepPacer
     /// Records the source itself has made, as of the last read.
     private var made: Int64 = 0
     private var internalCounts: [Int] = []
     private var closed = false
 
-    init(reader: AnySourceReader<Output>, first: Node<Output>, context: SourceContext, span: StageSpan, batchSize: Int) {
+    init(reader: AnySourceReader<Output>, first: Node<Output>, context: SourceContext, span: StageSpan, batchSize: Int, pacer: StepPacer) {
         self.reader = reader
         self.first = first
         sink = first as? SinkNode<Output>
         self.context = context
         self.span = span
         self.batchSize = batchSize
+        self.pacer = pacer
         internalCounts.reserveCapacity(span.count)
     }
 
@@ -67,10 +70,13 @@ final class SourceHead<Output: Sendable>: TaskHeadDriver {
         var buffer = first.takeBuffer()
         let before = buffer.count
         let status: SourceStatus
+        // The read, with the stages fused into it, is the step's work: a read of records that
+        // cost much each is kept short (the pacer's limit), so they leave within the flush timeout.
+        let start = pacer.now()
         do {
             // Not through `guarded`: a closure costs an async frame per batch. A reader that can
             // read without suspending is called synchronously, sparing one more.
-            let room = Swift.max(1, batchSize - before)
+            let room = Swift.max(1, Swift.min(batchSize - before, pacer.limit))
             if let now = try reader.readImmediately(into: &buffer, maxCount: room) {
                 status = now
             } else {
@@ -81,12 +87,14 @@ final class SourceHead<Output: Sendable>: TaskHeadDriver {
             // records of a failed read never reach the next stage.
             throw failure(error)
         }
+        pacer.addWork(since: start)
         let read = buffer.count - before
         let madeBefore = made
         publishCounts(emitted: read)
         // Records the source itself made: a fused chain may have dropped all of them.
         let sourceRead = span.count > 1 ? Int(made - madeBefore) : read
         if let sink { try await sink.write(&buffer) } else { try await first.commit(&buffer) }
+        pacer.endStep(records: sourceRead)
         switch status {
         case .more:
             return .progressed
@@ -158,6 +166,10 @@ final class SourceHead<Output: Sendable>: TaskHeadDriver {
 
 /// The head of a task that reads channels: it merges them, tracks the watermark (the minimum
 /// over channels that have not ended) and ends when every channel has ended.
+///
+/// A received batch larger than the pacer's limit (records that cost much each to process, or
+/// that grow much on the way) is taken in slices, one per step; nothing else is received until
+/// its last slice is in, so order is kept.
 final class InputHead<Input>: TaskHeadDriver {
     private let channels: [any BridgeReceiver<Input>]
     private let first: Node<Input>
@@ -166,10 +178,18 @@ final class InputHead<Input>: TaskHeadDriver {
     private var emittedWatermark = Watermark(.unassigned)
     private var lastBarrier: Int64 = .min
     private var nextChannel = 0
+    /// How many records a step may take in (see ``StepPacer``).
+    private let pacer: StepPacer
+    /// The batch being taken in slices, and the channel it came from (which gets it back emptied).
+    private var slicer = BatchSlicer<Input>()
+    private var slicedChannel = 0
+    /// The batch each slice is moved into. Confined to the task: no dynamic exclusivity check.
+    @exclusivity(unchecked) private var slice = Batch<Input>()
 
-    init(channels: [any BridgeReceiver<Input>], first: Node<Input>) {
+    init(channels: [any BridgeReceiver<Input>], first: Node<Input>, pacer: StepPacer) {
         self.channels = channels
         self.first = first
+        self.pacer = pacer
         ended = channels.map { _ in false }
         watermarks = channels.map { _ in Watermark(.unassigned) }
     }
@@ -177,6 +197,10 @@ final class InputHead<Input>: TaskHeadDriver {
     override func open() async throws {}
 
     override func step() async throws -> StepResult {
+        if !slicer.isEmpty {
+            try await commitSlice()
+            return .progressed
+        }
         let count = channels.count
         for offset in 0..<count {
             let index = (nextChannel + offset) % count
@@ -186,8 +210,16 @@ final class InputHead<Input>: TaskHeadDriver {
             // in-place writes (a sink's `removeAll(keepingCapacity:)`) copy it.
             switch consume element {
             case .batch(var batch):
-                try await first.commit(&batch)
-                channels[index].recycle(consume batch)
+                let records = batch.count
+                if records > pacer.limit {
+                    slicer.start(consume batch)
+                    slicedChannel = index
+                    try await commitSlice()
+                } else {
+                    try await first.commit(&batch)
+                    channels[index].recycle(consume batch)
+                    pacer.endStep(records: records)
+                }
             case .control(let control):
                 try await handle(control, from: index)
             }
@@ -195,6 +227,19 @@ final class InputHead<Input>: TaskHeadDriver {
         }
         try first.flushPartial()
         return .waitingForInput
+    }
+
+    /// Takes in the next slice of the batch being sliced: as many records as the pacer allows.
+    @inline(never)
+    private func commitSlice() async throws {
+        var part = Batch<Input>()
+        part.swapContents(with: &slice)
+        let emptied = slicer.moveNext(pacer.limit, appendingTo: &part)
+        let records = part.count
+        try await first.commit(&part)
+        part.swapContents(with: &slice)
+        if let emptied { channels[slicedChannel].recycle(emptied) }
+        pacer.endStep(records: records)
     }
 
     private func handle(_ control: ControlElement, from index: Int) async throws {

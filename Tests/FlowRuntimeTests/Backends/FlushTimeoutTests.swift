@@ -58,13 +58,16 @@ struct FlushTimeoutTests {
         #expect(sizes.all == [300])
     }
 
-    @Test("Under load batches fill: a fast source sends full batches")
+    @Test("Under load batches fill: a fast source sends full batches, through every bridge")
     func loadFillsBatches() async throws {
         let sizes = BatchSizes()
+        // The sink in a task of its own: what it receives is what the Map's task sent. The tasks'
+        // first steps are small (their pacers start at one record); the routers fill batches
+        // across them.
         let job = try Job("fast", configuration: ExecutionConfiguration(batchSize: 256)) {
             Source.generator(count: 256 * 200) { (n: Int64) in Int(n) }
             Map { (x: Int) in x }.disableChaining()
-            Sink(WriterSink { SizeWriter(sizes: sizes) })
+            Sink(WriterSink { SizeWriter(sizes: sizes) }).disableChaining()
         }
         try await job.run(on: .dispatch)
         #expect(sizes.all.count == 200)
