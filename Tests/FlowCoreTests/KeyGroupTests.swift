@@ -40,6 +40,8 @@ import Testing
         (KeyGroup(of: "hello, world", maxParallelism: 128), 55),
         (KeyGroup(of: 42, maxParallelism: 1000), 662),
         (KeyGroup(of: "flow", maxParallelism: 10), 8),
+        (KeyGroup(of: "k0\u{E9}", maxParallelism: 128), 39),
+        (KeyGroup(of: "k0e\u{301}", maxParallelism: 128), 39),
     ])
     func formatPinning(group: KeyGroup, expected: Int) {
         #expect(group.index == expected)

@@ -13,8 +13,12 @@
 ///     }
 /// }
 /// ```
+///
+/// A stable hash must agree with `==`: values that are equal by `==` must feed equal words, or two
+/// equal keys can be owned by two parallel instances. So `0.0` and `-0.0` hash alike, and a string
+/// hashes its canonical (NFC) form, as Swift's `String` equality is canonical equivalence.
 public protocol StableHashable {
-    /// Feeds this value's identity into `hasher`; equal values must feed equal words.
+    /// Feeds this value's identity into `hasher`; values equal by `==` must feed equal words.
     func stableHash(into hasher: inout StableHasher)
 }
 
@@ -73,16 +77,39 @@ extension Float: StableHashable {
     }
 }
 extension String: StableHashable {
-    /// Hashes the UTF-8 bytes of the string (its native encoding: no transcoding).
+    /// Hashes the UTF-8 bytes of the string's NFC normalization, as ``StableHasher/combine(bytes:)``
+    /// does, so canonically equivalent strings (which are `==`) hash alike.
+    ///
+    /// Bytes below 0x80 are their own NFC form, so such a string hashes its bytes in one pass; a
+    /// string with any other byte is hashed again, from the original state, through its NFC bytes.
+    /// A string already in NFC hashes as its bytes either way.
+    ///
+    /// - Complexity: O(n) in the UTF-8 length; one pass if every byte is below 0x80.
     @inlinable public func stableHash(into hasher: inout StableHasher) {
         var copy = self
-        copy.withUTF8 { hasher.combine(bytes: UnsafeRawBufferPointer($0)) }
+        var bytesHasher = hasher
+        let bits = copy.withUTF8 { bytesHasher._combineReportingBits(bytes: UnsafeRawBufferPointer($0)) }
+        if bits & 0x8080_8080_8080_8080 == 0 {
+            hasher = bytesHasher
+        } else {
+            hasher._combineNFCBytes(of: copy)
+        }
     }
 }
 extension Substring: StableHashable {
+    /// Hashes as the equal `String`: its UTF-8 bytes if all are below 0x80, else the UTF-8 bytes of
+    /// the NFC normalization of `String(self)`.
+    ///
+    /// - Complexity: O(n) in the UTF-8 length; one pass if every byte is below 0x80.
     @inlinable public func stableHash(into hasher: inout StableHasher) {
         var copy = self
-        copy.withUTF8 { hasher.combine(bytes: UnsafeRawBufferPointer($0)) }
+        var bytesHasher = hasher
+        let bits = copy.withUTF8 { bytesHasher._combineReportingBits(bytes: UnsafeRawBufferPointer($0)) }
+        if bits & 0x8080_8080_8080_8080 == 0 {
+            hasher = bytesHasher
+        } else {
+            hasher._combineNFCBytes(of: String(copy))
+        }
     }
 }
 extension Optional: StableHashable where Wrapped: StableHashable {

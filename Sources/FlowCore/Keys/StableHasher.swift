@@ -32,15 +32,27 @@ public struct StableHasher: Sendable {
         _length &+= 8
     }
 
-    /// Mixes bytes into the state, eight at a time, little-endian.
+    /// Mixes bytes into the state, eight at a time, little-endian, then their count.
     ///
     /// - Complexity: O(bytes.count).
     @inlinable
     public mutating func combine(bytes: UnsafeRawBufferPointer) {
+        _ = _combineReportingBits(bytes: bytes)
+    }
+
+    /// Mixes bytes exactly as ``combine(bytes:)`` does and returns the bitwise OR of the byte words
+    /// mixed (not of the count), so a caller learns whether any byte is 0x80 or above.
+    ///
+    /// - Complexity: O(bytes.count).
+    @inlinable @inline(__always)
+    internal mutating func _combineReportingBits(bytes: UnsafeRawBufferPointer) -> UInt64 {
+        var bits: UInt64 = 0
         var index = 0
         let count = bytes.count
         while index + 8 <= count {
-            combine(UInt64(littleEndian: bytes.loadUnaligned(fromByteOffset: index, as: UInt64.self)))
+            let word = UInt64(littleEndian: bytes.loadUnaligned(fromByteOffset: index, as: UInt64.self))
+            bits |= word
+            combine(word)
             index += 8
         }
         if index < count {
@@ -51,9 +63,35 @@ public struct StableHasher: Sendable {
                 shift += 8
                 index += 1
             }
+            bits |= tail
             combine(tail)
         }
         combine(UInt64(count))
+        return bits
+    }
+
+    /// Mixes the UTF-8 bytes of `string`'s NFC normalization exactly as ``combine(bytes:)`` would mix
+    /// them (full little-endian words, the zero-padded tail word if any, then the byte count),
+    /// without storing them: the slow path of a `String` or `Substring` key with a byte 0x80 or above.
+    ///
+    /// - Complexity: O(n) in the length of `string`, plus the normalization.
+    @inline(never) @usableFromInline
+    internal mutating func _combineNFCBytes(of string: String) {
+        var word: UInt64 = 0
+        var shift: UInt64 = 0
+        var count: UInt64 = 0
+        string._withNFCCodeUnits { byte in
+            word |= UInt64(byte) << shift
+            shift += 8
+            count += 1
+            if shift == 64 {
+                combine(word)
+                word = 0
+                shift = 0
+            }
+        }
+        if shift != 0 { combine(word) }
+        combine(count)
     }
 
     /// The hash of everything combined so far (MurmurHash3 `fmix64` of the state).
