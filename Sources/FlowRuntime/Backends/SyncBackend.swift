@@ -19,10 +19,10 @@ public import FlowCore
 public struct SyncBackend: ExecutionBackend {
     public var kind: BackendKind { .sync }
 
-    /// Work between two voluntary suspensions (looked at every 16 steps). Default 1 ms: a
-    /// suspension costs tens of microseconds when another thread of the pool picks the job up,
-    /// so suspending after a fixed number of steps (64, before) cost 8 % of the fused benchmark's
-    /// time in Docs/PERFORMANCE.md, whose steps take 2–4 µs each.
+    /// Work between two voluntary suspensions. Default 1 ms: a suspension costs tens of
+    /// microseconds when another thread of the pool picks the job up, which short steps (a few
+    /// microseconds each) should not pay often. The clock is read every 16 steps while steps are
+    /// short and after every step once they are not, so heavy steps do not hold the thread long.
     public var yieldPeriod: Duration
     /// The seed of the pseudo-random interleaving; `nil` visits tasks round robin.
     public var seed: UInt64?

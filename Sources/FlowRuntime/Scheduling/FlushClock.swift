@@ -16,19 +16,19 @@ import Synchronization
 ///
 /// ## Concurrency
 /// `Sendable`: tasks on any backend read it; only the sync scheduler advances it.
-final class FlushClock: Sendable {
+package final class FlushClock: Sendable {
     private let origin: Int64
     private let stepNanoseconds: Int64?
     private let steps = Atomic<Int64>(0)
 
     /// A wall clock.
-    init() {
+    package init() {
         origin = Self.monotonicNanoseconds()
         stepNanoseconds = nil
     }
 
     /// A clock that moves only when ``step()`` is called, by `stepLength` each time.
-    init(stepLength: Duration) {
+    package init(stepLength: Duration) {
         origin = 0
         stepNanoseconds = Swift.max(1, stepLength.nanoseconds)
     }
@@ -37,19 +37,19 @@ final class FlushClock: Sendable {
     ///
     /// - Complexity: O(1): one `clock_gettime` (tens of nanoseconds), or an atomic load.
     @inline(__always)
-    func nanoseconds() -> Int64 {
+    package func nanoseconds() -> Int64 {
         if let stepNanoseconds { return stepNanoseconds &* steps.load(ordering: .relaxed) }
         return Self.monotonicNanoseconds() &- origin
     }
 
     /// One scheduler step passed (step-counting clocks only).
-    func step() {
+    package func step() {
         if stepNanoseconds != nil { steps.add(1, ordering: .relaxed) }
     }
 
     /// CLOCK_MONOTONIC in nanoseconds: what `ContinuousClock` reads, without the `Duration`.
     @inline(__always)
-    static func monotonicNanoseconds() -> Int64 {
+    package static func monotonicNanoseconds() -> Int64 {
         var time = timespec()
         clock_gettime(CLOCK_MONOTONIC, &time)
         return Int64(time.tv_sec) &* 1_000_000_000 &+ Int64(time.tv_nsec)

@@ -30,24 +30,24 @@
 ///
 /// ## Concurrency
 /// Confined to the task instance that owns it (its head, operator nodes and tail).
-final class StepPacer {
+package final class StepPacer {
     /// The most records a step takes in: the batch size.
-    let batchSize: Int
+    package let batchSize: Int
     /// Bytes one step may hand to the tail: the byte budget of one batch.
-    let byteBudget: Int
+    package let byteBudget: Int
     /// Nanoseconds of work one step may take: half the flush timeout.
-    let workBudget: Int64
+    package let workBudget: Int64
     private let clock: FlushClock
     /// Records the head may take in at its next step, 1...batchSize.
-    private(set) var limit = 1
+    package private(set) var limit = 1
     private var stepWork: Int64 = 0
     private var stepBytes = 0
     private var bytesPerRecord = 0.0
 
     /// Whether the limit adapts (else it stays at `batchSize`).
-    let isPaced: Bool
+    package let isPaced: Bool
 
-    init(batchSize: Int, byteBudget: Int, flushTimeout: Duration, clock: FlushClock, paced: Bool = true) {
+    package init(batchSize: Int, byteBudget: Int, flushTimeout: Duration, clock: FlushClock, paced: Bool = true) {
         precondition(batchSize >= 1 && byteBudget >= 1, "StepPacer: batchSize \(batchSize) and byteBudget \(byteBudget) must be at least 1")
         self.batchSize = batchSize
         self.byteBudget = byteBudget
@@ -59,22 +59,22 @@ final class StepPacer {
 
     /// The time now, to pass to ``addWork(since:)`` when the work ends.
     @inline(__always)
-    func now() -> Int64 { clock.nanoseconds() }
+    package func now() -> Int64 { clock.nanoseconds() }
 
     /// Counts the time since `start` (from ``now()``) as work of this step.
     @inline(__always)
-    func addWork(since start: Int64) {
+    package func addWork(since start: Int64) {
         stepWork &+= clock.nanoseconds() &- start
     }
 
     /// Counts `bytes` as handed to the task's tail in this step.
     @inline(__always)
-    func addOutputBytes(_ bytes: Int) {
+    package func addOutputBytes(_ bytes: Int) {
         stepBytes &+= bytes
     }
 
     /// Ends a step in which the head took in `records` records, and sets the next ``limit``.
-    func endStep(records: Int) {
+    package func endStep(records: Int) {
         defer {
             stepWork = 0
             stepBytes = 0

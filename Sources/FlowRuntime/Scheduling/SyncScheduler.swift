@@ -14,8 +14,7 @@ struct SyncScheduler {
         settings.trace?.begin(seed: settings.seed)
         var random = settings.seed.map(SplitMix64.init(seed:))
         var active = instances
-        var stepsSinceYield = 0
-        var lastYield = ContinuousClock.now
+        var yielding = YieldPacing(period: settings.yieldPeriod)
         var idleRounds = 0
         var sawNoOtherRunners = false
         while !active.isEmpty {
@@ -29,7 +28,7 @@ struct SyncScheduler {
                 for instance in active {
                     let burst = Int(generator.next() % 3) + 1
                     for _ in 0..<burst {
-                        let result = try await step(instance, &stepsSinceYield, &lastYield)
+                        let result = try await step(instance, &yielding)
                         round.note(result, of: instance)
                         if result != .progressed { break }
                     }
@@ -37,7 +36,7 @@ struct SyncScheduler {
                 random = generator
             } else {
                 for instance in active {
-                    round.note(try await step(instance, &stepsSinceYield, &lastYield), of: instance)
+                    round.note(try await step(instance, &yielding), of: instance)
                 }
             }
             active.removeAll { $0.isFinished }
@@ -70,21 +69,50 @@ struct SyncScheduler {
         }
     }
 
-    private func step(_ instance: TaskInstance, _ stepsSinceYield: inout Int, _ lastYield: inout ContinuousClock.Instant) async throws -> StepResult {
+    private func step(_ instance: TaskInstance, _ yielding: inout YieldPacing) async throws -> StepResult {
         let result = try await instance.step()
         clock.step()
         instance.counters.enter(result.activity)
         settings.trace?.record(task: instance.label, outcome: result.traceName)
-        stepsSinceYield += 1
-        if stepsSinceYield >= 16 {
-            stepsSinceYield = 0
-            let now = ContinuousClock.now
-            if now - lastYield >= settings.yieldPeriod {
-                await Task.yield()
-                lastYield = .now
-            }
+        if yielding.stepEnded() {
+            await Task.yield()
+            yielding.resumed()
         }
         return result
+    }
+
+    /// When the scheduler suspends: once ``SyncBackend/yieldPeriod`` of work has passed since it
+    /// last did. It looks at the clock every 16 steps while steps are short (a clock read costs
+    /// about as much as a short step's bookkeeping), and after every step once 16 steps took a
+    /// quarter of the period or more, so heavy steps do not hold the thread for 16 of them.
+    private struct YieldPacing {
+        let period: Int64
+        var steps = 0
+        var interval = 16
+        var lastYield = FlushClock.monotonicNanoseconds()
+        var lastCheck = FlushClock.monotonicNanoseconds()
+
+        init(period: Duration) {
+            self.period = period.nanoseconds
+        }
+
+        /// Counts a step; says whether to suspend now.
+        @inline(__always)
+        mutating func stepEnded() -> Bool {
+            steps += 1
+            guard steps >= interval else { return false }
+            steps = 0
+            let now = FlushClock.monotonicNanoseconds()
+            interval = now - lastCheck >= period / 4 ? 1 : Swift.min(16, interval * 2)
+            lastCheck = now
+            return now - lastYield >= period
+        }
+
+        /// The scheduler is back from a suspension: its work starts again now.
+        mutating func resumed() {
+            lastYield = FlushClock.monotonicNanoseconds()
+            lastCheck = lastYield
+        }
     }
 
     /// What one pass over the active tasks found.

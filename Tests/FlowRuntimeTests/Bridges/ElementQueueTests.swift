@@ -72,4 +72,21 @@ import Testing
     }
 }
 
-private final class Tracked {}
+private final class Tracked {
+    @Test("Each element keeps its byte count, in order, across growth")
+    func bytesFollowElements() {
+        let queue = ElementQueue<Int>(capacity: 2)
+        for index in 0..<9 { queue.append(.batch(Batch([index])), bytes: index * 10) }
+        var seen: [Int] = []
+        for _ in 0..<4 {
+            seen.append(queue.firstBytes)
+            _ = queue.popFirst()
+        }
+        for index in 9..<12 { queue.append(.batch(Batch([index])), bytes: index * 10) }
+        while !queue.isEmpty {
+            seen.append(queue.firstBytes)
+            _ = queue.popFirst()
+        }
+        #expect(seen == (0..<12).map { $0 * 10 })
+    }
+}
