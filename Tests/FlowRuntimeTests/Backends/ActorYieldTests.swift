@@ -55,32 +55,32 @@ extension PoolTimingTests {
             }
         }
 
-        @Test("Busy sources filling every pool thread still let other tasks run every few milliseconds")
-        func othersRun() async throws {
+        /// The longest another task waited for a thread while the job ran on `backend`.
+        private func longestWait(on backend: ActorBackend) async throws -> Duration {
             let ticker = Ticker()
             let job = try job()
             async let ticks: Void = ticker.run()
             try await Task.sleep(for: .milliseconds(5))
-            try await job.run(on: ActorBackend())
+            try await job.run(on: backend)
             ticker.stop()
             await ticks
+            return ticker.longestGap
+        }
+
+        @Test("Busy sources filling every pool thread still let other tasks run every few milliseconds")
+        func othersRun() async throws {
+            let gap = try await longestWait(on: ActorBackend())
             // Each source yields after every 20 ms step (the period is 1 ms); counted by steps (every
             // 16), a source would hold its thread for 320 ms. (Other tests running meanwhile hold
             // pool threads too, for up to about a hundred milliseconds: hence the margin.)
-            #expect(ticker.longestGap < .milliseconds(200), "another task waited \(ticker.longestGap)")
+            #expect(gap < .milliseconds(200), "another task waited \(gap)")
         }
 
         @Test("With a yield period longer than the run, the same sources keep the pool to themselves (control)")
         func control() async throws {
-            let ticker = Ticker()
-            let job = try job()
-            async let ticks: Void = ticker.run()
-            try await Task.sleep(for: .milliseconds(5))
-            try await job.run(on: ActorBackend(yieldPeriod: .seconds(60)))
-            ticker.stop()
-            await ticks
+            let gap = try await longestWait(on: ActorBackend(yieldPeriod: .seconds(60)))
             // The sources run for 600 ms without suspending.
-            #expect(ticker.longestGap >= .milliseconds(400), "another task waited only \(ticker.longestGap)")
+            #expect(gap >= .milliseconds(400), "another task waited only \(gap)")
         }
     }
 }
