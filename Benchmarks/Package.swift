@@ -13,6 +13,8 @@ import PackageDescription
 //   cd Benchmarks && swift run -c release SumBackendsBenchmark
 // The fused chain at any batch size, best and median of N runs (for sweeps and perf):
 //   cd Benchmarks && swift run -c release FusedChainSweep typed 10 64 1024 4096
+// 1 MiB records through a keyed exchange into a slow sink, peak resident memory per process:
+//   cd Benchmarks && swift run -c release BigRecordsBenchmark 2
 // `make bench` at the repository root runs all of them. Figures: Docs/PERFORMANCE.md.
 let package = Package(
     name: "FlowBenchmarks",
@@ -83,6 +85,15 @@ let package = Package(
                 .product(name: "Flow", package: "Flow"),
             ],
             path: "Tools/SumBackends"
+        ),
+        // Issue 14: 1 MiB strings through a keyed exchange into a slow sink; peak resident memory
+        // of the process (one job per run).
+        .executableTarget(
+            name: "BigRecordsBenchmark",
+            dependencies: [
+                .product(name: "Flow", package: "Flow"),
+            ],
+            path: "Tools/BigRecords"
         ),
     ],
     swiftLanguageModes: [.v6]

@@ -130,7 +130,9 @@ struct SourceFusionTests {
 
     @Test("After a fused stage throws, the counts are those of the last whole read: no stage counts the failing read")
     func countsAfterFailure() async throws {
-        let job = try Job("fails", configuration: ExecutionConfiguration(batchSize: 4)) {
+        // A flush timeout far longer than any read: reads are sized by the pacer's start alone
+        // (1, then 4), not by how long a read took on a loaded machine.
+        let job = try Job("fails", configuration: ExecutionConfiguration(batchSize: 4, flushTimeout: .seconds(60))) {
             Source.generator(count: 40) { Int($0) }.name("numbers")
             Map { (value: Int) throws -> Int in
                 if value == 13 { throw TestFailure(reason: "thirteen") }

@@ -62,7 +62,9 @@ struct SourcePacingTests {
     func generatorReleasesInSteps() async throws {
         // 200,000 records/s: a step is 10 records; 2,000 records take at least 10 ms.
         let sizes = BatchSizes()
-        let job = try Job("rate-steps") {
+        // A flush timeout far longer than any read, so the pacer sizes reads by its start alone
+        // (1, 4, 16, …), not by how long a read took on a loaded machine.
+        let job = try Job("rate-steps", configuration: ExecutionConfiguration(flushTimeout: .seconds(60))) {
             Source.generator(count: 2_000, recordsPerSecond: 200_000) { (n: Int64) in n }
             Sink(WriterSink { SizeRecorder<Int64>(record: sizes) })
         }

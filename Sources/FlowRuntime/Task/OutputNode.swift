@@ -77,6 +77,9 @@ final class EdgeRouter<Element> {
     private var current: Batch<Element>
     /// Bytes of `current`.
     private var currentBytes = 0
+    /// Bytes of the records `current` held when ``takeBuffer()`` handed it out: they come back
+    /// with the next commit, and were counted for the pacer when they first came.
+    private var takenBytes = 0
     private var perChannel: [Batch<Element>]
     /// For a record type whose size varies: bytes of each channel's batch, as measured up to
     /// `measured[channel]` records.
@@ -123,15 +126,18 @@ final class EdgeRouter<Element> {
     func takeBuffer() -> Batch<Element> {
         var buffer = Batch<Element>()
         buffer.swapContents(with: &current)
+        takenBytes = currentBytes
         currentBytes = 0
         return buffer
     }
 
     func commit(_ batch: inout Batch<Element>) throws {
+        let taken = takenBytes
+        takenBytes = 0
         switch mode {
         case .hash(let partitioner, _), .custom(let partitioner, _):
             if !batch.isEmpty {
-                pacer.addOutputBytes(meter.bytes(of: batch))
+                pacer.addOutputBytes(meter.bytes(of: batch) - taken)
                 do {
                     // Full partitions leave as they fill, so none grows past the record limit.
                     try partitioner.partition(&batch, into: &perChannel, maxParallelism: maxParallelism, limit: recordLimit) { channels, index in
@@ -149,7 +155,7 @@ final class EdgeRouter<Element> {
             if batch.capacity > current.capacity { batch.swapContents(with: &current) }
         case .forward, .rebalance, .broadcast:
             let incoming = meter.bytes(of: batch)
-            pacer.addOutputBytes(incoming)
+            pacer.addOutputBytes(incoming - taken)
             if current.isEmpty && batch.count <= recordLimit && incoming <= byteLimit {
                 current.swapContents(with: &batch)
                 currentBytes = incoming

@@ -115,7 +115,8 @@ struct ByteBudgetTests {
     @Test("Records of fixed size are not measured one by one: full batches as before")
     func fixedSizeRecordsFill() async throws {
         let out = CollectedRecords<Int>()
-        let job = try Job("fixed", configuration: ExecutionConfiguration(batchSize: 128)) {
+        // A flush timeout far longer than the run: no partial batch leaves early on a loaded machine.
+        let job = try Job("fixed", configuration: ExecutionConfiguration(batchSize: 128, flushTimeout: .seconds(60))) {
             Source.generator(count: 128 * 50) { Int($0) }
             Sink(.collect(into: out)).disableChaining()
         }
