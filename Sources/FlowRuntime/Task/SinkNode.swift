@@ -9,6 +9,9 @@ final class SinkNode<Input>: Node<Input> {
     private let subtask: Int
     /// Kept between batches. Confined to the task, never accessed overlapping: no dynamic exclusivity check.
     @exclusivity(unchecked) private var scratch: Batch<Input>
+    /// Whether the writer's `open` was called (it may have thrown): only such a writer is closed.
+    private var opened = false
+    private var closed = false
 
     init(writer: AnySinkWriter<Input>, stage: PlannedStage, counters: StageCounters, subtask: Int, batchSize: Int) {
         self.writer = writer
@@ -19,6 +22,7 @@ final class SinkNode<Input>: Node<Input> {
     }
 
     func open(context: OperatorContext) async throws {
+        opened = true
         try await guarded { try await writer.open(context: context) }
     }
 
@@ -61,7 +65,10 @@ final class SinkNode<Input>: Node<Input> {
         try await guarded { try await writer.finish() }
     }
 
+    /// Closes the writer once, if its `open` was called; safe to call more than once.
     func close() async {
+        guard opened, !closed else { return }
+        closed = true
         await writer.close()
     }
 

@@ -29,7 +29,7 @@ class TaskHeadDriver {
     func step() async throws -> StepResult { preconditionFailure("\(Self.self): step not overridden") }
     /// Tries to send queued output downstream.
     func drain() -> DrainResult { preconditionFailure("\(Self.self): drain not overridden") }
-    /// Releases the source, if any (on success, failure and cancellation).
+    /// Releases the source, if any and if it was opened (on success, failure and cancellation).
     func close() async {}
 }
 
@@ -47,6 +47,8 @@ final class SourceHead<Output: Sendable>: TaskHeadDriver {
     /// Records the source itself has made, as of the last read.
     private var made: Int64 = 0
     private var internalCounts: [Int] = []
+    /// Whether the reader's `open` was called (it may have thrown): only such a reader is closed.
+    private var opened = false
     private var closed = false
 
     init(reader: AnySourceReader<Output>, first: Node<Output>, context: SourceContext, span: StageSpan, batchSize: Int) {
@@ -60,6 +62,7 @@ final class SourceHead<Output: Sendable>: TaskHeadDriver {
     }
 
     override func open() async throws {
+        opened = true
         try await guarded { try await reader.open(context: context) }
     }
 
@@ -108,7 +111,7 @@ final class SourceHead<Output: Sendable>: TaskHeadDriver {
     override func drain() -> DrainResult { first.drain() }
 
     override func close() async {
-        guard !closed else { return }
+        guard opened, !closed else { return }
         closed = true
         await reader.close()
     }
@@ -253,6 +256,8 @@ final class TaskInstance: @unchecked Sendable {
     private let openBody: () async throws -> Void
     private let closeBody: () async -> Void
     private(set) var isFinished = false
+    /// Whether ``open()`` was called (it may have thrown): an instance never opened is not closed.
+    private var opened = false
     private var closed = false
 
     init(label: String, backend: BackendKind, signal: TaskSignal, counters: TaskCounters, head: TaskHeadDriver,
@@ -266,7 +271,10 @@ final class TaskInstance: @unchecked Sendable {
         self.closeBody = closeBody
     }
 
+    /// Opens the body (operators, then the sink) and then the head (the source): a source starts
+    /// only once everything after it in its task is ready. If one throws, what comes after it is not opened.
     func open() async throws {
+        opened = true
         try await openBody()
         try await head.open()
     }
@@ -285,9 +293,10 @@ final class TaskInstance: @unchecked Sendable {
         return try await head.step()
     }
 
-    /// Releases the source and the sink; safe to call more than once.
+    /// Releases the source and the sink, each only if its `open` was called, and nothing if
+    /// ``open()`` was not; safe to call more than once.
     func close() async {
-        guard !closed else { return }
+        guard opened, !closed else { return }
         closed = true
         await head.close()
         await closeBody()
