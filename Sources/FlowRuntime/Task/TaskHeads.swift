@@ -63,7 +63,7 @@ final class SourceHead<Output: Sendable>: TaskHeadDriver {
 
     override func open() async throws {
         opened = true
-        try await guarded { try await reader.open(context: context) }
+        try await guarded(while: "opening") { try await reader.open(context: context) }
     }
 
     override func step() async throws -> StepResult {
@@ -130,31 +130,33 @@ final class SourceHead<Output: Sendable>: TaskHeadDriver {
         if !internalCounts.isEmpty { made = Int64(internalCounts[0]) }
     }
 
-    private func guarded<R>(_ body: () async throws -> R) async throws -> R {
+    private func guarded<R>(while action: String, _ body: () async throws -> R) async throws -> R {
         do {
             return try await body()
         } catch {
-            throw failure(error)
+            throw failure(error, while: action)
         }
     }
 
-    /// The error a failing read fails the job with (`made` must not yet count the read).
+    /// The error a failing read (or open, the `action`) fails the job with (`made` must not yet
+    /// count the read). The message does not repeat the cause, which the error carries.
     @inline(never)
-    private func failure(_ error: any Error) -> FlowError {
+    private func failure(_ error: any Error, while action: String = "reading") -> FlowError {
         if let error = error as? FlowError { return error }
         if error is CancellationError {
-            return FlowError(.cancelled, "the job was cancelled while its source was reading", stageName: context.stageName,
+            return FlowError(.cancelled, "the job was cancelled while its source was \(action)", stageName: context.stageName,
                              stageID: context.stageID, subtask: context.subtask)
         }
         if span.count > 1, let failure = error as? RecordFailure {
             // A stage fused into the source threw (stage 0 is the source itself).
             let stage = span.stages[min(max(failure.stage, 0), span.count - 1)]
             let position = made + Int64(failure.recordIndex)
-            return FlowError(.userFunctionFailed, "\(stage.kind) function threw on record #\(position) made by the source '\(context.stageName)' (fused with it)",
+            return FlowError(.userFunctionFailed,
+                             failure.summary(kind: stage.kind, position: position, input: "made by the source '\(context.stageName)' (fused with it)"),
                              stageName: stage.name, stageID: stage.uid, subtask: context.subtask, recordPosition: position,
                              record: failure.record, underlying: failure.underlying)
         }
-        return FlowError(.sourceFailed, "the source failed: \(error)", stageName: context.stageName, stageID: context.stageID,
+        return FlowError(.sourceFailed, "the source's reader threw while \(action)", stageName: context.stageName, stageID: context.stageID,
                          subtask: context.subtask, underlying: error)
     }
 }
