@@ -16,7 +16,8 @@ extension ExecutionConfiguration {
     /// `channelCredits × batchSize` records.
     public static let channelCreditsRange: ClosedRange<Int> = 1...4096
 
-    /// Default parallelisms the planner accepts: 1 to 32768 (and at most ``defaultMaxParallelism``).
+    /// Default parallelisms the planner accepts: 1 to 32768, and at most ``defaultMaxParallelism``
+    /// (a stage's own parallelism is bounded by its max parallelism, so by 32768 as well).
     public static let parallelismRange: ClosedRange<Int> = 1...32768
 
     /// Key-group counts (max parallelism) the planner accepts, for the configuration's default and

@@ -274,7 +274,8 @@ final class TaskInstance: @unchecked Sendable {
     }
 
     /// Opens the body (operators, then the sink) and then the head (the source): a source starts
-    /// only once everything after it in its task is ready. If one throws, what comes after it is not opened.
+    /// only once everything after it in its task is ready. If one open throws, what comes after
+    /// it is not opened (and ``close()`` will not close it).
     func open() async throws {
         opened = true
         try await openBody()
