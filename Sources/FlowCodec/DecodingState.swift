@@ -57,7 +57,7 @@ internal final class DecodingState {
             flow.message = prefix + flow.message
             return flow
         }
-        return FlowError(.malformedData, prefix + "\(error)", underlying: error)
+        return FlowError(.malformedData, prefix + "decoding failed", underlying: error)
     }
 
     // MARK: Slots

@@ -62,20 +62,22 @@ public struct FlowBinaryDecoder: Sendable {
             flow.message = prefix + flow.message
             return flow
         }
+        // What went wrong is the cause's to say (the description shows it once); the message
+        // says where.
+        let failed = "FlowBinaryDecoder: decoding \(type) failed"
         guard let decodingError = error as? DecodingError else {
-            return FlowError(.malformedData, prefix + "\(error) (at byte offset \(offset))", underlying: error)
+            return FlowError(.malformedData, failed + " at byte offset \(offset)", underlying: error)
         }
         let context: DecodingError.Context
         switch decodingError {
         case .typeMismatch(_, let c), .valueNotFound(_, let c), .keyNotFound(_, let c), .dataCorrupted(let c):
             context = c
         @unknown default:
-            return FlowError(.malformedData, prefix + "\(error) (at byte offset \(offset))", underlying: error)
+            return FlowError(.malformedData, failed + " at byte offset \(offset)", underlying: error)
         }
         return FlowError(
             .malformedData,
-            prefix + "at coding path \(PositionalCodingKey.render(context.codingPath)): "
-                + "\(context.debugDescription) (at byte offset \(offset))",
+            failed + " at coding path \(PositionalCodingKey.render(context.codingPath)) (at byte offset \(offset))",
             underlying: error
         )
     }

@@ -80,14 +80,13 @@ public struct FlowBinaryEncoder: Sendable {
     @inline(never)
     private static func failure(_ error: any Error, encoding type: Any.Type) -> FlowError {
         var path: [any CodingKey] = []
-        var detail = "\(error)"
         if case .invalidValue(_, let context) = error as? EncodingError {
             path = context.codingPath
-            detail = context.debugDescription
         }
+        // What went wrong is the cause's to say (the description shows it once).
         return FlowError(
             .userFunctionFailed,
-            "FlowBinaryEncoder: encoding \(type): at coding path \(PositionalCodingKey.render(path)): \(detail)",
+            "FlowBinaryEncoder: encoding \(type) failed at coding path \(PositionalCodingKey.render(path))",
             underlying: error
         )
     }

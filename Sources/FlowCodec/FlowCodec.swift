@@ -81,6 +81,6 @@ internal enum Malformed {
             flow.message = "decoding \(type): " + flow.message
             return flow
         }
-        return FlowError(.malformedData, "decoding \(type): \(error)", underlying: error)
+        return FlowError(.malformedData, "decoding \(type) failed", underlying: error)
     }
 }

@@ -67,8 +67,9 @@ struct GraphValidator {
         if let parallelism = node.attributes.parallelism, parallelism < 1 {
             throw error(node, "has parallelism \(parallelism); it must be at least 1")
         }
-        if maxParallelism < 1 || maxParallelism > 32768 {
-            throw error(node, "has maxParallelism \(maxParallelism); it must be in 1...32768")
+        let range = ExecutionConfiguration.maxParallelismRange
+        if !range.contains(maxParallelism) {
+            throw error(node, "has maxParallelism \(maxParallelism); it must be in \(range.lowerBound)...\(range.upperBound)")
         }
         let parallelism = node.attributes.parallelism ?? configuration.defaultParallelism
         if parallelism > maxParallelism {

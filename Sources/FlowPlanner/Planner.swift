@@ -36,24 +36,32 @@ public struct Planner: Sendable {
         return fusion.run()
     }
 
+    /// Checks every setting against its range (``ExecutionConfiguration/batchSizeRange`` and the
+    /// others), so a value that would overflow or exhaust memory at run time fails here.
     private func validateConfiguration() throws {
-        func check(_ value: Int, _ name: String) throws {
-            guard value >= 1 else {
-                throw FlowError(.invalidConfiguration, "\(name) must be at least 1, got \(value)")
+        func check(_ value: Int, _ name: String, in range: ClosedRange<Int>, _ advice: String) throws {
+            guard range.contains(value) else {
+                throw FlowError(.invalidConfiguration, "\(name) must be in \(range.lowerBound)...\(range.upperBound), got \(value): \(advice)")
             }
         }
-        try check(configuration.batchSize, "batchSize")
-        try check(configuration.channelCredits, "channelCredits")
-        try check(configuration.defaultParallelism, "defaultParallelism")
-        try check(configuration.defaultMaxParallelism, "defaultMaxParallelism")
-        guard configuration.flushTimeout > .zero else {
-            throw FlowError(.invalidConfiguration, "flushTimeout must be positive, got \(configuration.flushTimeout)")
+        try check(configuration.batchSize, "batchSize", in: ExecutionConfiguration.batchSizeRange,
+                  "every task allocates whole batches of this many records; choose a size in the range (the default, 1024, suits most jobs)")
+        try check(configuration.channelCredits, "channelCredits", in: ExecutionConfiguration.channelCreditsRange,
+                  "every bridge allocates a slot per credit and holds up to that many batches; choose a count in the range (the default is 4)")
+        try check(configuration.channelByteBudget, "channelByteBudget", in: ExecutionConfiguration.channelByteBudgetRange,
+                  "it bounds the bytes of records a bridge holds in flight; choose a size in the range (the default is 16 MiB)")
+        try check(configuration.defaultMaxParallelism, "defaultMaxParallelism", in: ExecutionConfiguration.maxParallelismRange,
+                  "it is the number of key groups of stages that set none; choose a count in the range (the default is \(KeyGroup.defaultMaxParallelism))")
+        try check(configuration.defaultParallelism, "defaultParallelism", in: ExecutionConfiguration.parallelismRange,
+                  "it is the number of instances of stages that set none; choose a count in the range (the default is 1)")
+        guard configuration.flushTimeout > .zero && configuration.flushTimeout <= ExecutionConfiguration.maximumFlushTimeout else {
+            throw FlowError(.invalidConfiguration, "flushTimeout must be positive and at most 1 hour, got \(configuration.flushTimeout): it bounds how long a record waits in a partly filled batch; choose a duration in that range (the default is 1 ms)")
         }
         guard [BackendKind.sync, .dispatch, .actor].contains(configuration.backend) else {
             throw FlowError(.invalidConfiguration, "backend '\(configuration.backend)' is not one of sync, dispatch, actor")
         }
         guard configuration.defaultParallelism <= configuration.defaultMaxParallelism else {
-            throw FlowError(.invalidConfiguration, "defaultParallelism \(configuration.defaultParallelism) exceeds defaultMaxParallelism \(configuration.defaultMaxParallelism)")
+            throw FlowError(.invalidConfiguration, "defaultParallelism \(configuration.defaultParallelism) exceeds defaultMaxParallelism \(configuration.defaultMaxParallelism): a stage cannot run more instances than it has key groups; lower defaultParallelism or raise defaultMaxParallelism")
         }
     }
 }

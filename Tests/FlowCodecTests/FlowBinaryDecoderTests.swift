@@ -167,4 +167,31 @@ extension FlowBinaryDecoderTests {
             _ = try FlowBinaryDecoder(maximumDepth: 3).decode(Payment.self, from: Self.nestedPaymentBytes(2))
         }
     }
+
+    struct Refuses: Decodable {
+        struct Grumble: Error, CustomStringConvertible {
+            var description: String { "not in the mood" }
+        }
+        init(from decoder: any Decoder) throws {
+            if decoder.userInfo.isEmpty { throw DecodingError.dataCorrupted(.init(codingPath: [], debugDescription: "not today")) }
+            throw Grumble()
+        }
+    }
+
+    @Test func errorsThrownByInitFromBecomeMalformedDataThatSayTheirCauseOnce() throws {
+        let corrupted = expectMalformed("FlowBinaryDecoder: decoding Refuses failed", "byte offset 0") {
+            _ = try FlowBinaryDecoder().decode(Refuses.self, from: [])
+        }
+        #expect(corrupted?.underlying is DecodingError)
+        let first = corrupted?.description ?? ""
+        #expect(first.ranges(of: "not today").count == 1, "the cause once in: \(first)")
+
+        let key = CodingUserInfoKey(rawValue: "grumpy")!
+        let plain = expectMalformed("FlowBinaryDecoder: decoding Refuses failed at byte offset 0") {
+            _ = try FlowBinaryDecoder(userInfo: [key: true]).decode(Refuses.self, from: [])
+        }
+        #expect(plain?.underlying is Refuses.Grumble)
+        let second = plain?.description ?? ""
+        #expect(second.ranges(of: "not in the mood").count == 1, "the cause once in: \(second)")
+    }
 }

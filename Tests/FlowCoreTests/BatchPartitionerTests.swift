@@ -79,6 +79,7 @@ private struct KeyError: Error, Equatable {
         #expect(failure?.recordIndex == failingIndex)
         #expect(failure?.stage == 0)
         #expect(failure?.record == "\(100 + failingIndex)")
+        #expect(failure?.origin == .keySelector)
         #expect(failure?.underlying as? KeyError == KeyError(value: 100 + failingIndex))
     }
 }

@@ -37,6 +37,32 @@ import Testing
         }
     }
 
+    @Test("A capacity above Batch.maximumCapacity is a precondition failure naming the capacity")
+    func hugeCapacityTraps() async {
+        let result = await #expect(processExitsWith: .failure, observing: [\.standardErrorContent]) {
+            _ = Batch<Int>(capacity: 1 << 40)
+        }
+        let output = String(decoding: result?.standardErrorContent ?? [], as: UTF8.self)
+        #expect(output.contains("Batch: capacity 1099511627776 is above Batch.maximumCapacity (4294967296 records)"), "stderr was: \(output)")
+    }
+
+    @Test("A capacity of Int.max is a precondition failure, not an arithmetic overflow")
+    func maxCapacityTraps() async {
+        let result = await #expect(processExitsWith: .failure, observing: [\.standardErrorContent]) {
+            _ = Batch<Int>(capacity: .max)
+        }
+        let output = String(decoding: result?.standardErrorContent ?? [], as: UTF8.self)
+        #expect(output.contains("Batch: capacity \(Int.max) is above Batch.maximumCapacity"), "stderr was: \(output)")
+    }
+
+    @Test("reserveCapacity above Batch.maximumCapacity is a precondition failure")
+    func hugeReserveTraps() async {
+        await #expect(processExitsWith: .failure) {
+            var batch = Batch<Int>([1, 2])
+            batch.reserveCapacity(.max)
+        }
+    }
+
     @Test("append adds records in order with their timestamps")
     func appendKeepsOrderAndTimestamps() {
         var batch = Batch<String>()

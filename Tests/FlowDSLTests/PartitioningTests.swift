@@ -63,9 +63,31 @@ struct PartitioningTests {
         let error = await #expect(throws: FlowError.self) { try await job.run(on: .dispatch) }
         #expect(error?.code == .userFunctionFailed)
         #expect(error?.record == "42")
-        #expect(error?.message.contains("outside 0..<3") == true)
+        #expect(error?.recordPosition == 42, "record #42 of those the source's instance sent on the edge")
+        #expect(error?.message.contains("chose no receiving instance for record #42") == true)
+        #expect(error?.description.ranges(of: "outside 0..<3").count == 1, "the cause, once")
         #expect(error?.stageName == "partitionCustom → spread")
         #expect(error?.underlying as? PartitionOutOfRange == PartitionOutOfRange(partition: 3, channelCount: 3))
+    }
+
+    @Test("A throwing custom partitioner fails the job with the record's position on the edge, whatever the batch size",
+          arguments: [1, 7, 1024])
+    func customThrows(_ batchSize: Int) async throws {
+        let out = CollectedRecords<Int>()
+        let job = try Self.job(ExecutionConfiguration(batchSize: batchSize), into: out) {
+            $0.partitionCustom { value, count in
+                if value == 250 { throw TestFailure(reason: "no home for 250") }
+                return value % count
+            }
+        }
+        let error = await #expect(throws: FlowError.self) { try await job.run() }
+        #expect(error?.code == .userFunctionFailed)
+        #expect(error?.stageName == "partitionCustom → spread")
+        #expect(error?.recordPosition == 250)
+        #expect(error?.record == "250")
+        #expect(error?.underlying as? TestFailure == TestFailure(reason: "no home for 250"))
+        #expect(error?.message == "the custom partitioner threw on record #250 of those this instance sent on the edge")
+        #expect(error?.description.ranges(of: "no home for 250").count == 1)
     }
 
     @Test("A stream sent to a custom partitioner of another record type is rejected at plan time")

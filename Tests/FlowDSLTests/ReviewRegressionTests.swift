@@ -34,6 +34,44 @@ struct ReviewRegressionTests {
             #expect(error?.stageName == "sum")
             #expect(error?.underlying is KeyNotEqualToItself)
             #expect(error?.recordPosition == 1)
+            // The key is at fault, not the reduce or aggregate function.
+            let description = error?.description ?? ""
+            #expect(!description.contains("function threw"), "\(description)")
+            #expect(error?.message.contains("the key of record #1 of its input is unusable") == true, "\(description)")
+            #expect(description.ranges(of: "not equal to itself (a floating-point NaN?)").count == 1, "\(description)")
+        }
+    }
+
+    @Test("A NaN key in a keyed co-process blames the key and names the record")
+    func nanKeyCoProcess() async throws {
+        let job = try Job.graph("nan-co") { graph in
+            let numbers = graph.source(Source([1.0, 2.0])).name("numbers")
+            let probes = graph.source(Source([3.0, .nan])).name("probes")
+            numbers.keyBy { $0 }.connect(probes.keyBy { $0 })
+                .process(CountPerKey()).name("count").sink(.discard)
+        }
+        let error = await #expect(throws: FlowError.self) { try await job.run() }
+        #expect(error?.code == .userFunctionFailed)
+        #expect(error?.stageName == "count")
+        #expect(error?.underlying is KeyNotEqualToItself)
+        #expect(error?.record?.contains("nan") == true)
+        #expect(error?.message.contains("is unusable for") == true, "\(error?.description ?? "none")")
+        #expect(error?.description.contains("function threw") == false)
+    }
+
+    /// Counts the records of each key, over both inputs.
+    struct CountPerKey: KeyedCoProcessFunction {
+        typealias Output = Int
+
+        func processFirst(_ value: Double, at timestamp: EventTime, key: Double, state: inout Int?,
+                          into output: inout some RecordCollector<Int>) throws {
+            state = (state ?? 0) + 1
+            try output.collect(state!, at: timestamp)
+        }
+        func processSecond(_ value: Double, at timestamp: EventTime, key: Double, state: inout Int?,
+                           into output: inout some RecordCollector<Int>) throws {
+            state = (state ?? 0) + 1
+            try output.collect(state!, at: timestamp)
         }
     }
 

@@ -89,6 +89,7 @@ import Testing
         #expect(failure?.stage == 0)
         #expect(failure?.recordIndex == 2)
         #expect(failure?.record == "b=-4")
+        #expect(failure?.origin == .function)
         #expect(failure?.underlying as? UserError == UserError(value: -4))
     }
 
@@ -103,5 +104,18 @@ import Testing
         let failure = #expect(throws: RecordFailure.self) { try aggregate.process(&input, into: &output) }
         #expect(failure?.recordIndex == 1)
         #expect(failure?.record == "0")
+        #expect(failure?.origin == .keySelector)
+    }
+
+    @Test("a key that is not equal to itself (NaN) raises RecordFailure blaming the key, not the function")
+    func nanKey() {
+        var aggregate = KeyedAggregateOperator(key: { (value: Double) in value }, function: TypedCount<Double>())
+        var input = Batch([1.0, .nan, 2.0])
+        var output = Batch<Keyed<Double, Int>>()
+        let failure = #expect(throws: RecordFailure.self) { try aggregate.process(&input, into: &output) }
+        #expect(failure?.recordIndex == 1)
+        #expect(failure?.record == "nan")
+        #expect(failure?.origin == .key)
+        #expect((failure?.underlying as? KeyNotEqualToItself)?.key == "nan")
     }
 }

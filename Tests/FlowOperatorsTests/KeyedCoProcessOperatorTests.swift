@@ -109,6 +109,7 @@ struct CountPerKey: KeyedCoProcessFunction {
         #expect(failure?.stage == 0)
         #expect(failure?.recordIndex == 1)
         #expect(failure?.record == "second(:block)")
+        #expect(failure?.origin == .function)
         #expect(failure?.underlying as? UserError == UserError(value: 0))
     }
 
@@ -122,6 +123,7 @@ struct CountPerKey: KeyedCoProcessFunction {
         let failure = #expect(throws: RecordFailure.self) { try counter.process(&input, into: &output) }
         #expect(failure?.recordIndex == 1)
         #expect(failure?.record == "second(8.0)")
+        #expect(failure?.origin == .keySelector)
         #expect(failure?.underlying as? UserError == UserError(value: 8))
     }
 
@@ -132,6 +134,7 @@ struct CountPerKey: KeyedCoProcessFunction {
         var output = Batch<String>()
         let failure = #expect(throws: RecordFailure.self) { try counter.process(&input, into: &output) }
         #expect(failure?.recordIndex == 1)
+        #expect(failure?.origin == .key, "the key is at fault, not the function")
         #expect(failure?.underlying is KeyNotEqualToItself)
         #expect(counter.keyCount == 1)
     }

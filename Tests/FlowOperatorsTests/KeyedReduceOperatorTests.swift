@@ -56,6 +56,7 @@ import Testing
         #expect(failure?.stage == 0)
         #expect(failure?.recordIndex == 2)
         #expect(failure?.record == "a=-2")
+        #expect(failure?.origin == .function)
         #expect(failure?.underlying as? UserError == UserError(value: -2))
     }
 
@@ -70,6 +71,19 @@ import Testing
         let failure = #expect(throws: RecordFailure.self) { try reduce.process(&input, into: &output) }
         #expect(failure?.recordIndex == 2)
         #expect(failure?.record == "3")
+        #expect(failure?.origin == .keySelector)
+    }
+
+    @Test("a key that is not equal to itself (NaN) raises RecordFailure blaming the key, and keeps no state for it")
+    func nanKey() {
+        var reduce = KeyedReduceOperator<Double, Double>(key: { $0 }, combine: { $0 + $1 })
+        var input = Batch([1.0, .nan])
+        var output = Batch<Double>()
+        let failure = #expect(throws: RecordFailure.self) { try reduce.process(&input, into: &output) }
+        #expect(failure?.recordIndex == 1)
+        #expect(failure?.origin == .key)
+        #expect(failure?.underlying is KeyNotEqualToItself)
+        #expect(reduce.keyCount == 1)
     }
 
     @Test("the Reduce stage has kind Reduce and keeps its function")

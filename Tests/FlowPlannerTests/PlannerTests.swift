@@ -153,6 +153,13 @@ struct InvalidGraphTests {
         }
     }
 
+    @Test("A stage's own maxParallelism above 32768 is a graph error naming the stage (the configuration's default is a configuration error)")
+    func stageMaxParallelismTooLarge() {
+        expectInvalid("Map 'wide' (stage #1) has maxParallelism 40000; it must be in 1...32768") {
+            try Job("p") { Source([1]); Map { (x: Int) in x }.name("wide").maxParallelism(40000); Sink(.discard) }
+        }
+    }
+
     @Test("A keyed stage whose input is not partitioned by key")
     func keyedWithoutKeyBy() {
         var graph = LogicalGraph(name: "unkeyed")
@@ -198,7 +205,7 @@ struct InvalidGraphTests {
 
     @Test("Batch size 0 is a configuration error")
     func badConfiguration() {
-        expectInvalid("batchSize must be at least 1", code: .invalidConfiguration) {
+        expectInvalid("batchSize must be in 1...1048576, got 0", code: .invalidConfiguration) {
             try Job("config", configuration: ExecutionConfiguration(batchSize: 0)) { Source([1]); Sink(.discard) }
         }
     }

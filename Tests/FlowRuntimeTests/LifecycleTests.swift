@@ -140,4 +140,112 @@ struct LifecycleTests {
         await #expect(throws: FlowError.self) { try await job.run() }
         #expect(closed.count == 2)
     }
+
+    /// The open and close calls of readers and writers, in the order they were made.
+    final class CallLog: Sendable {
+        private let calls = Mutex<[String]>([])  // protected by its own lock
+        func record(_ call: String) { calls.withLock { $0.append(call) } }
+        var entries: [String] { calls.withLock { $0 } }
+    }
+
+    /// Emits 3, 2, 1 and records its open and close; a close without an open records subtask -1.
+    struct RecordingReader: SourceReader {
+        let log: CallLog
+        var failsOpen = false
+        var subtask = -1
+        var left = 3
+
+        mutating func open(context: SourceContext) async throws {
+            subtask = context.subtask
+            log.record("open source #\(subtask)")
+            if failsOpen { throw Boom(value: subtask) }
+        }
+
+        mutating func read(into batch: inout Batch<Int>, maxCount: Int) async throws -> SourceStatus {
+            if left > 0 {
+                batch.append(left)
+                left -= 1
+            }
+            return left == 0 ? .finished : .more
+        }
+
+        mutating func close() async { log.record("close source #\(subtask)") }
+    }
+
+    /// Drops what it gets and records its open and close; a close without an open records subtask -1.
+    struct RecordingWriter: SinkWriter {
+        let log: CallLog
+        var failsOpenOn: Set<Int> = []
+        var subtask = -1
+
+        mutating func open(context: OperatorContext) async throws {
+            subtask = context.subtask
+            log.record("open sink #\(subtask)")
+            if failsOpenOn.contains(subtask) { throw Boom(value: subtask) }
+        }
+
+        mutating func write(_ batch: inout Batch<Int>) async throws { batch.removeAll() }
+
+        mutating func close() async { log.record("close sink #\(subtask)") }
+    }
+
+    static let backends: [any ExecutionBackend] = [SyncBackend(), DispatchBackend(), ActorBackend()]
+
+    @Test("A job that ends closes each source and sink once, after opening it once")
+    func openedAndClosedOnce() async throws {
+        for backend in Self.backends {
+            let log = CallLog()
+            let job = try Job("once") {
+                Source(isParallel: false) { RecordingReader(log: log) }
+                Sink(WriterSink(kind: "Recording") { RecordingWriter(log: log) })
+            }
+            try await job.run(on: backend)
+            #expect(log.entries == ["open sink #0", "open source #0", "close source #0", "close sink #0"], "\(backend.kind)")
+        }
+    }
+
+    @Test("A sink whose open throws is closed; its source, never opened, is not closed")
+    func sinkOpenThrows() async throws {
+        let log = CallLog()
+        let job = try Job("sink-open-fails") {
+            Source(isParallel: false) { RecordingReader(log: log) }
+            Sink(WriterSink(kind: "Recording") { RecordingWriter(log: log, failsOpenOn: [0]) }).name("picky")
+        }
+        let error = await #expect(throws: FlowError.self) { try await job.run() }
+        #expect(error?.code == .sinkFailed)
+        #expect(error?.stageName == "picky")
+        #expect(log.entries == ["open sink #0", "close sink #0"])
+    }
+
+    @Test("A source whose open throws is closed, and so is the sink opened before it")
+    func sourceOpenThrows() async throws {
+        let log = CallLog()
+        let job = try Job("source-open-fails") {
+            Source(isParallel: false) { RecordingReader(log: log, failsOpen: true) }.name("flaky")
+            Sink(WriterSink(kind: "Recording") { RecordingWriter(log: log) })
+        }
+        let error = await #expect(throws: FlowError.self) { try await job.run() }
+        #expect(error?.code == .sourceFailed)
+        #expect(error?.stageName == "flaky")
+        #expect(log.entries == ["open sink #0", "open source #0", "close source #0", "close sink #0"])
+    }
+
+    @Test("When a later task's open throws, what earlier tasks opened is closed and instances never opened are not")
+    func laterTaskOpenThrows() async throws {
+        for backend in Self.backends {
+            let log = CallLog()
+            let job = try Job("later-open-fails") {
+                Source(isParallel: false) { RecordingReader(log: log) }
+                KeyBy { (x: Int) in x }
+                Reduce { (a: Int, b: Int) in a + b }.parallelism(2)
+                Sink(WriterSink(kind: "Recording") { RecordingWriter(log: log, failsOpenOn: [0]) }).parallelism(2)
+            }
+            #expect(job.plan.tasks.map(\.parallelism) == [1, 2])
+            let error = await #expect(throws: FlowError.self) { try await job.run(on: backend) }
+            #expect(error?.code == .sinkFailed)
+            #expect(error?.subtask == 0)
+            #expect(log.entries == ["open source #0", "open sink #0", "close source #0", "close sink #0"],
+                    "sink #1 was never opened, so it is not closed (\(backend.kind))")
+        }
+    }
 }

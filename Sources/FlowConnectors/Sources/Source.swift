@@ -5,7 +5,8 @@ public import FlowCore
 /// ```swift
 /// Source([1, 2, 3])                                   // a collection
 /// Source.generator(count: 1_000_000) { seq in Bid(seq) } // from a sequence number
-/// Source(lines)                                        // any AsyncSequence
+/// Source(lines)                                        // any AsyncSequence, read by one run
+/// Source(makeSequence: { updates() })                  // a fresh AsyncSequence per run
 /// ```
 ///
 /// A source carries the type of its reader (`Source<GeneratorReader<…>>`), so a job can fuse it
@@ -84,9 +85,35 @@ extension Source {
     ///
     /// Each element is passed on as soon as it arrives (the sequence may pause at any time), so
     /// this source favours latency over throughput.
+    ///
+    /// One run only can read `sequence`: most async sequences (an `AsyncStream`, a socket's
+    /// bytes) can be iterated once, so the first run whose source opens claims it, and every later
+    /// run of a job with this source (or a run started at the same time) fails when its source
+    /// opens, with `.invalidConfiguration` naming the stage. A run that fails before its source
+    /// opens (a sink of the same task whose `open` throws) leaves the sequence to the next run; a
+    /// run that fails after (in a later task's `open`, or while reading) has used it. To run a job
+    /// more than once, use ``init(makeSequence:)``.
     @inlinable
     public init<S: AsyncSequence & Sendable>(_ sequence: S) where Reader == AsyncSequenceReader<S> {
-        self.init(kind: "Source", isParallel: false) { AsyncSequenceReader(sequence) }
+        let claim = _SingleUseClaim()
+        self.init(kind: "Source", isParallel: false) { AsyncSequenceReader(singleUse: sequence, claim: claim) }
+    }
+
+    /// Emits the elements of the `AsyncSequence` that `makeSequence` makes, a fresh one for each
+    /// run, until it ends. Runs at parallelism 1 (one iterator).
+    ///
+    /// ```swift
+    /// let job = try Job("ticks") {
+    ///     Source(makeSequence: { ticker.updates() })   // a new stream for every run
+    ///     Sink(.print())
+    /// }
+    /// ```
+    ///
+    /// `makeSequence` is called once per run, when the run opens the source; the job can run any
+    /// number of times, also concurrently. Elements are passed on as `Source(_:)` passes them.
+    @inlinable
+    public init<S: AsyncSequence & Sendable>(makeSequence: @escaping @Sendable () -> S) where Reader == AsyncSequenceReader<S> {
+        self.init(kind: "Source", isParallel: false) { AsyncSequenceReader(makeSequence: makeSequence) }
     }
 }
 
@@ -330,25 +357,4 @@ public struct GeneratorReader<Function: GeneratorFunction>: SourceReader {
 
     /// The time worth of records a rate-limited generator releases at once: 50 µs.
     public static var releaseInterval: Double { 50e-6 }
-}
-
-/// Reads an `AsyncSequence`, one element per read, so every element is passed on at once.
-public struct AsyncSequenceReader<Base: AsyncSequence & Sendable>: SourceReader where Base.Element: Sendable {
-    @usableFromInline var iterator: Base.AsyncIterator
-
-    @inlinable
-    public init(_ base: Base) {
-        iterator = base.makeAsyncIterator()
-    }
-
-    @inlinable
-    public mutating func read(into batch: inout Batch<Base.Element>, maxCount: Int) async throws -> SourceStatus {
-        guard let element = try await iterator.next(isolation: #isolation) else {
-            // A cancelled iteration also ends with nil: that is not the end of the input.
-            try Task.checkCancellation()
-            return .finished
-        }
-        batch.append(element)
-        return .idle(until: nil)
-    }
 }

@@ -16,7 +16,15 @@ public struct Batch<Element> {
     @usableFromInline
     internal var _storage: _BatchStorage<Element>?
 
+    /// The most records a batch can hold: 2^32. Far above any batch the runtime makes (the
+    /// planner caps `batchSize` at 2^20); asking for more is a bug in the caller, which would
+    /// otherwise overflow the allocation size or exhaust memory.
+    @inlinable
+    public static var maximumCapacity: Int { 1 << 32 }
+
     /// Creates an empty batch with room for `capacity` records.
+    ///
+    /// - Precondition: `capacity` is at most ``maximumCapacity``.
     @inlinable @inline(__always)
     public init(capacity: Int = 0) {
         _storage = capacity > 0 ? _BatchStorage(capacity: capacity) : nil

@@ -13,12 +13,22 @@ final class _BatchStorage<Element>: @unchecked Sendable {
     @usableFromInline let records: UnsafeMutablePointer<Element>
     @usableFromInline let timestamps: UnsafeMutablePointer<EventTime>
 
+    /// Makes room for `capacity` records.
+    ///
+    /// - Precondition: `capacity` is at most ``Batch/maximumCapacity``.
     @inlinable
     init(capacity: Int) {
+        if capacity > Batch<Element>.maximumCapacity { Self.capacityTooLarge(capacity) }
         self.capacity = capacity
         count = 0
         records = .allocate(capacity: capacity)
         timestamps = .allocate(capacity: capacity)
+    }
+
+    @usableFromInline @inline(never)
+    static func capacityTooLarge(_ capacity: Int) -> Never {
+        preconditionFailure("Batch: capacity \(capacity) is above Batch.maximumCapacity (\(Batch<Element>.maximumCapacity) records): "
+            + "ask for fewer records; a batch that large would overflow its allocation size or exhaust memory")
     }
 
     @inlinable

@@ -15,9 +15,11 @@ public struct FlowError: Error, Sendable, CustomStringConvertible {
         /// The job's graph is invalid (no sink, a cycle, a stage without consumer, a mistyped
         /// edge, a duplicate uid…): fix the job definition.
         public static let invalidGraph = Code("invalidGraph")
-        /// A job-wide setting is out of range (batch size < 1, default parallelism < 1, a
-        /// generator's negative count…): fix the configuration. A stage's own bad parallelism
-        /// is an ``invalidGraph`` error naming the stage.
+        /// A job-wide setting is out of range (a batch size outside 1...2^20, a default
+        /// parallelism < 1, a generator's negative count…), or a run asks for what the job's
+        /// definition cannot give (a second run of a source that reads a single-use
+        /// `AsyncSequence`): fix the configuration or the job; running it again will not help. A
+        /// stage's own bad parallelism is an ``invalidGraph`` error naming the stage.
         public static let invalidConfiguration = Code("invalidConfiguration")
         /// A user function threw while processing a record; ``FlowError/underlying`` holds its error.
         public static let userFunctionFailed = Code("userFunctionFailed")

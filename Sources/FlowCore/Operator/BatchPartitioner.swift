@@ -22,7 +22,7 @@ public struct BatchPartitioner<Element>: Sendable {
                 do {
                     keyValue = try key(record)
                 } catch {
-                    throw RecordFailure(stage: 0, recordIndex: index, record: FlowError.describe(record), underlying: error)
+                    throw RecordFailure(stage: 0, recordIndex: index, record: FlowError.describe(record), origin: .keySelector, underlying: error)
                 }
                 return KeyGroup(of: keyValue, maxParallelism: maxParallelism).owner(parallelism: parallelism, maxParallelism: maxParallelism)
             }

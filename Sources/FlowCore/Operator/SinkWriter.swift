@@ -8,7 +8,8 @@ public protocol SinkWriter<Input>: SendableMetatype {
     /// The type of the records consumed.
     associatedtype Input: Sendable
 
-    /// Called once before the first write.
+    /// Called once before the first write. A writer whose `open` was called is closed, even if
+    /// `open` threw (see ``close()``).
     mutating func open(context: OperatorContext) async throws
 
     /// Consumes every record of `batch` and empties it (keeping its capacity).
@@ -32,6 +33,10 @@ public protocol SinkWriter<Input>: SendableMetatype {
 
     /// Called once when the job stops for any reason (after ``finish()`` on success, alone on
     /// failure or cancellation): release resources, end streams.
+    ///
+    /// `close()` is called exactly once for every writer whose ``open(context:)`` was called,
+    /// whether `open` returned or threw, and never for one whose `open` was not called (a writer
+    /// of a task instance that was not opened because something opened before it failed).
     mutating func close() async
 }
 

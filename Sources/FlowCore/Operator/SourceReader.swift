@@ -39,7 +39,8 @@ public protocol SourceReader<Output>: SendableMetatype {
     /// The type of the records produced.
     associatedtype Output: Sendable
 
-    /// Called once before the first read.
+    /// Called once before the first read. A reader whose `open` was called is closed, even if
+    /// `open` threw (see ``close()``).
     mutating func open(context: SourceContext) async throws
 
     /// Appends at most `maxCount` records to `batch` and says whether more will come.
@@ -78,7 +79,13 @@ public protocol SourceReader<Output>: SendableMetatype {
     /// the last have passed on so far, in stage order. A plain reader appends nothing.
     func internalStageCounts(into counts: inout [Int])
 
-    /// Called once when the source is finished or the job stops.
+    /// Called once when the source is finished or the job stops: release what ``open(context:)``
+    /// acquired.
+    ///
+    /// `close()` is called exactly once for every reader whose ``open(context:)`` was called,
+    /// whether `open` returned or threw, and never for one whose `open` was not called. A run
+    /// opens a task's sink and operators before its source, and its tasks in order, so a reader
+    /// may be made and then dropped without either call when something opened before it fails.
     mutating func close() async
 }
 

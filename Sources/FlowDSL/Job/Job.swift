@@ -7,7 +7,11 @@ public import FlowRuntime
 ///
 /// Creating a job validates and plans it, so a bad graph fails here, with a message naming the
 /// stage, before anything runs. A job is a value: run it as often as you like; every run starts
-/// from fresh operator state.
+/// from fresh operator state and makes fresh readers and writers. The one exception is a source
+/// made from one `AsyncSequence` value (`Source(stream)`), which most sequences allow to be read
+/// once: only one run reads it, and a later run fails when its source opens, with
+/// `.invalidConfiguration` naming the stage. Make such a source with
+/// `Source(makeSequence: { … })`, which makes a fresh sequence for every run, to run the job again.
 ///
 /// ```swift
 /// let job = try Job("doubled") {

@@ -60,9 +60,14 @@ where Function.Input: Sendable {
           try input.withUnsafeBuffers { records, timestamps in
             for index in records.indices {
                 let record = records[index]
+                let keyValue: Key
                 do {
-                    let keyValue = try key(record)
-                    if keyValue != keyValue { throw KeyNotEqualToItself(key: FlowError.describe(keyValue)) }
+                    keyValue = try key(record)
+                } catch {
+                    throw RecordFailure(stage: 0, recordIndex: index, record: FlowError.describe(record), origin: .keySelector, underlying: error)
+                }
+                if keyValue != keyValue { throw KeyNotEqualToItself.failure(keyValue, record: record, at: index) }
+                do {
                     let result = try Self.update(&state[keyValue, default: function.makeAccumulator()], with: record, function)
                     output.append(Keyed(key: keyValue, value: result), at: timestamps[index])
                 } catch {

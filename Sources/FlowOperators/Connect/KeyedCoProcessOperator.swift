@@ -33,8 +33,9 @@ public struct KeyedCoProcessOperator<Function: KeyedCoProcessFunction>: OneInput
 
     /// Passes each record, with its key and the key's state, to the function of its input.
     ///
-    /// - Throws: ``RecordFailure`` naming the record if a key selector or the function throws,
-    ///   or if a key is not equal to itself (``KeyNotEqualToItself``).
+    /// - Throws: ``RecordFailure`` naming the record and what failed (``RecordFailure/Origin``):
+    ///   a key selector or the function threw, or a key is not equal to itself
+    ///   (``KeyNotEqualToItself``).
     /// - Complexity: O(input.count): per record, one key selector call, one hash lookup and one
     ///   call of the user's function; no allocation in steady state.
     @inlinable
@@ -45,19 +46,26 @@ public struct KeyedCoProcessOperator<Function: KeyedCoProcessFunction>: OneInput
         try output.withAppender(reservingCapacity: input.count) { appender in
             try input.withUnsafeBuffers { records, timestamps in
                 for index in records.indices {
+                    let record = records[index]
+                    let key: Function.Key
                     do {
-                        switch records[index] {
+                        switch record {
+                        case .first(let value): key = try keyFirst(value)
+                        case .second(let value): key = try keySecond(value)
+                        }
+                    } catch {
+                        throw RecordFailure(stage: 0, recordIndex: index, record: FlowError.describe(record), origin: .keySelector, underlying: error)
+                    }
+                    if key != key { throw KeyNotEqualToItself.failure(key, record: record, at: index) }
+                    do {
+                        switch record {
                         case .first(let value):
-                            let key = try keyFirst(value)
-                            if key != key { throw KeyNotEqualToItself(key: FlowError.describe(key)) }
                             try function.processFirst(value, at: timestamps[index], key: key, state: &states[key], into: &appender)
                         case .second(let value):
-                            let key = try keySecond(value)
-                            if key != key { throw KeyNotEqualToItself(key: FlowError.describe(key)) }
                             try function.processSecond(value, at: timestamps[index], key: key, state: &states[key], into: &appender)
                         }
                     } catch {
-                        throw RecordFailure(stage: 0, recordIndex: index, record: FlowError.describe(records[index]), underlying: error)
+                        throw RecordFailure(stage: 0, recordIndex: index, record: FlowError.describe(record), underlying: error)
                     }
                 }
             }

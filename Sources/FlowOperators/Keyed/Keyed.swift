@@ -1,3 +1,5 @@
+public import FlowCore
+
 /// A key and a value computed for it, as emitted by a keyed aggregation.
 public struct Keyed<Key: Sendable, Value: Sendable>: Sendable, CustomStringConvertible {
     /// The key.
@@ -16,11 +18,21 @@ public struct Keyed<Key: Sendable, Value: Sendable>: Sendable, CustomStringConve
 extension Keyed: Equatable where Key: Equatable, Value: Equatable {}
 extension Keyed: Hashable where Key: Hashable, Value: Hashable {}
 
-/// Thrown by a keyed stage for a key that is not equal to itself (a floating-point NaN): such a
-/// key could never find its own state.
+/// Why a keyed stage refused a record whose key is not equal to itself (a floating-point NaN):
+/// such a key could never find its own state. The stage throws it as the ``RecordFailure/underlying``
+/// error of a ``RecordFailure`` whose origin is ``RecordFailure/Origin/key``.
 public struct KeyNotEqualToItself: Error, Sendable, CustomStringConvertible {
-    /// The key.
+    /// The key, described.
     public var key: String
     public init(key: String) { self.key = key }
-    public var description: String { "the key \(key) is not equal to itself (NaN?): keyed state cannot be found by it" }
+    public var description: String { "the key \(key) is not equal to itself (a floating-point NaN?), so no keyed state can be found by it" }
+}
+
+extension KeyNotEqualToItself {
+    /// The failure a keyed stage throws for `record`, at `index` in its batch, whose key is `key`.
+    @usableFromInline @inline(never)
+    static func failure(_ key: Any, record: Any, at index: Int) -> RecordFailure {
+        RecordFailure(stage: 0, recordIndex: index, record: FlowError.describe(record), origin: .key,
+                      underlying: KeyNotEqualToItself(key: FlowError.describe(key)))
+    }
 }

@@ -36,9 +36,14 @@ public struct KeyedReduceOperator<Element: Sendable, Key: Hashable & Sendable>: 
           try input.withUnsafeBuffers { records, timestamps in
             for index in records.indices {
                 let record = records[index]
+                let keyValue: Key
                 do {
-                    let keyValue = try key(record)
-                    if keyValue != keyValue { throw KeyNotEqualToItself(key: FlowError.describe(keyValue)) }
+                    keyValue = try key(record)
+                } catch {
+                    throw RecordFailure(stage: 0, recordIndex: index, record: FlowError.describe(record), origin: .keySelector, underlying: error)
+                }
+                if keyValue != keyValue { throw KeyNotEqualToItself.failure(keyValue, record: record, at: index) }
+                do {
                     if let slot = state.index(forKey: keyValue) {
                         let reduced = try combine(state.values[slot], record)
                         state.values[slot] = reduced

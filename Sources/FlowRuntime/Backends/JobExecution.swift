@@ -83,6 +83,7 @@ public final class JobExecution: Sendable {
         do {
             for instance in instances { try await instance.open() }
         } catch {
+            // Each instance closes only the readers and writers whose open it called.
             for instance in instances { await instance.close() }
             throw error
         }

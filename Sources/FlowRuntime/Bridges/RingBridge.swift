@@ -1,4 +1,5 @@
 public import FlowCore
+import FlowGraph
 import Synchronization
 
 /// A bridge between two task instances that may run on different threads: a lock-free
@@ -72,8 +73,13 @@ public final class RingBridge<Element>: BridgeSender, BridgeReceiver, BridgeGaug
     private let maxBytesSeen = Atomic<Int>(0)
 
     /// A bridge of `slots` slots between the task that owns `sender` and the one that owns `receiver`.
+    ///
+    /// - Precondition: `slots` is in ``ExecutionConfiguration/channelCreditsRange`` (1...4096),
+    ///   the range the planner accepts for `channelCredits`.
     public init(slots: Int, sender: TaskSignal, receiver: TaskSignal) {
-        precondition(slots >= 1, "RingBridge: slots must be at least 1, got \(slots)")
+        let range = ExecutionConfiguration.channelCreditsRange
+        precondition(range.contains(slots),
+                     "RingBridge: slots must be in \(range.lowerBound)...\(range.upperBound) (ExecutionConfiguration.channelCreditsRange), got \(slots)")
         self.slots = slots
         freeSlots = 2 * slots + 2
         ring = .allocate(capacity: slots)

@@ -47,7 +47,7 @@ final class JobControl: Sendable {
     func fail(_ error: any Error) {
         let flowError = (error as? FlowError) ?? (error is CancellationError
             ? FlowError(.cancelled, "the job was cancelled")
-            : FlowError(.internalError, "a task failed: \(error)", underlying: error))
+            : FlowError(.internalError, "a task failed with an error that is not a FlowError: a bug to report, with its cause", underlying: error))
         stop(with: flowError)
     }
 

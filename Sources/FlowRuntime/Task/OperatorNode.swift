@@ -99,21 +99,23 @@ final class OperatorNode<Input, Output>: Node<Input> {
         span.setBoundaryCounts(internalCounts)
     }
 
-    /// The error to fail the job with: a ``RecordFailure`` names its record; any other error
-    /// from an operator (a custom one) is wrapped with the stage; a ``FlowError`` passes through.
+    /// The error to fail the job with: a ``RecordFailure`` names its record and what failed on it;
+    /// any other error from an operator (a custom one) is wrapped with the stage; a ``FlowError``
+    /// passes through. The message says neither the record nor the cause, which the error carries.
     @inline(never)
     private func fail(_ error: any Error) -> FlowError {
         if let error = error as? FlowError { return error }
         guard let failure = error as? RecordFailure else {
             let stage = span.stages[span.first]
-            return FlowError(.userFunctionFailed, "\(stage.kind) operator threw: \(error)", stageName: stage.name, stageID: stage.uid,
-                             subtask: span.subtask, underlying: error)
+            return FlowError(.userFunctionFailed, "\(stage.kind) operator threw an error that names no record (an operator names one by throwing RecordFailure)",
+                             stageName: stage.name, stageID: stage.uid, subtask: span.subtask, underlying: error)
         }
         let index = span.first + min(max(failure.stage, 0), span.count - 1)
         let stage = span.stages[index]
-        let where_ = span.count > 1 ? "input of the fused chain '\(span.stages[span.first].name)…'" : "its input"
-        return FlowError(.userFunctionFailed, "\(stage.kind) function threw on record #\(position + Int64(failure.recordIndex)) of \(where_)",
+        let input = span.count > 1 ? "of the input of the fused chain '\(span.stages[span.first].name)…'" : "of its input"
+        let recordPosition = position + Int64(failure.recordIndex)
+        return FlowError(.userFunctionFailed, failure.summary(kind: stage.kind, position: recordPosition, input: input),
                          stageName: stage.name, stageID: stage.uid, subtask: span.subtask,
-                         recordPosition: position + Int64(failure.recordIndex), record: failure.record, underlying: failure.underlying)
+                         recordPosition: recordPosition, record: failure.record, underlying: failure.underlying)
     }
 }

@@ -99,6 +99,9 @@ final class EdgeRouter<Element> {
     private let clock: FlushClock
     private let maxParallelism: Int
     private let subtask: Int
+    /// Records committed to a hash or custom edge so far: the position of the first record of the
+    /// batch being partitioned, for errors.
+    private var partitioned: Int64 = 0
 
     init(mode: Mode, channels: [any BridgeSender<Element>], batchSize: Int, byteLimit: Int, flushTimeout: Duration, clock: FlushClock,
          pacer: StepPacer, maxParallelism: Int, subtask: Int) {
@@ -138,6 +141,7 @@ final class EdgeRouter<Element> {
         case .hash(let partitioner, _), .custom(let partitioner, _):
             if !batch.isEmpty {
                 pacer.addOutputBytes(meter.bytes(of: batch) - taken)
+                let received = batch.count
                 do {
                     // Full partitions leave as they fill, so none grows past the record limit.
                     try partitioner.partition(&batch, into: &perChannel, maxParallelism: maxParallelism, limit: recordLimit) { channels, index in
@@ -149,6 +153,7 @@ final class EdgeRouter<Element> {
                 } catch let failure as RecordFailure {
                     throw partitionFailure(failure)
                 }
+                partitioned += Int64(received)
                 if !meter.hasFixedSize { emitPartitionsPastByteLimit() }
                 try checkAge(partial: hasPartialPartition)
             }
@@ -338,18 +343,25 @@ final class EdgeRouter<Element> {
         }
     }
 
+    /// The error a throwing key selector or custom partitioner fails the job with: the record's
+    /// position is among the records this instance sent on the edge. The message does not repeat
+    /// the record or the cause, which the error carries.
     @inline(never)
     private func partitionFailure(_ failure: RecordFailure) -> FlowError {
+        let position = partitioned + Int64(failure.recordIndex)
         switch mode {
         case .custom(_, let receiver):
-            return FlowError(.userFunctionFailed, "the custom partitioner failed on record \(failure.record): \(failure.underlying)",
+            let message = failure.underlying is PartitionOutOfRange
+                ? "the custom partitioner chose no receiving instance for record #\(position) of those this instance sent on the edge: it must return the index of one"
+                : "the custom partitioner threw on record #\(position) of those this instance sent on the edge"
+            return FlowError(.userFunctionFailed, message,
                              stageName: receiver.map { "partitionCustom → \($0.name)" }, stageID: receiver?.uid, subtask: subtask,
-                             record: failure.record, underlying: failure.underlying)
+                             recordPosition: position, record: failure.record, underlying: failure.underlying)
         default:
             let keyedStage: PlannedStage? = { if case .hash(_, let stage) = mode { return stage } else { return nil } }()
-            return FlowError(.userFunctionFailed, "the KeyBy key selector threw on record: \(failure.record)",
+            return FlowError(.userFunctionFailed, "the KeyBy key selector threw on record #\(position) of those this instance sent on the edge",
                              stageName: keyedStage.map { "KeyBy → \($0.name)" }, stageID: keyedStage?.uid, subtask: subtask,
-                             record: failure.record, underlying: failure.underlying)
+                             recordPosition: position, record: failure.record, underlying: failure.underlying)
         }
     }
 }

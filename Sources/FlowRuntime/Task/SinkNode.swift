@@ -13,6 +13,9 @@ final class SinkNode<Input>: Node<Input> {
     private let pacer: StepPacer
     /// Kept between batches. Confined to the task, never accessed overlapping: no dynamic exclusivity check.
     @exclusivity(unchecked) private var scratch: Batch<Input>
+    /// Whether the writer's `open` was called (it may have thrown): only such a writer is closed.
+    private var opened = false
+    private var closed = false
 
     init(writer: AnySinkWriter<Input>, stage: PlannedStage, counters: StageCounters, subtask: Int, batchSize: Int, pacer: StepPacer) {
         self.pacer = pacer
@@ -24,7 +27,8 @@ final class SinkNode<Input>: Node<Input> {
     }
 
     func open(context: OperatorContext) async throws {
-        try await guarded { try await writer.open(context: context) }
+        opened = true
+        try await guarded(while: "opening") { try await writer.open(context: context) }
     }
 
     override func takeBuffer() -> Batch<Input> {
@@ -59,31 +63,35 @@ final class SinkNode<Input>: Node<Input> {
 
     override func control(_ element: ControlElement) async throws {
         if case .watermark(let watermark) = element {
-            try await guarded { try await writer.processWatermark(watermark) }
+            try await guarded(while: "taking a watermark") { try await writer.processWatermark(watermark) }
         }
     }
 
     override func finish() async throws {
-        try await guarded { try await writer.finish() }
+        try await guarded(while: "finishing") { try await writer.finish() }
     }
 
+    /// Closes the writer once, if its `open` was called; safe to call more than once.
     func close() async {
+        guard opened, !closed else { return }
+        closed = true
         await writer.close()
     }
 
-    private func guarded(_ body: () async throws -> Void) async throws {
+    private func guarded(while action: String, _ body: () async throws -> Void) async throws {
         do {
             try await body()
         } catch {
-            throw failure(error)
+            throw failure(error, while: action)
         }
     }
 
-    /// The error a failing writer fails the job with.
+    /// The error a failing writer fails the job with; the message does not repeat the cause,
+    /// which the error carries.
     @inline(never)
-    private func failure(_ error: any Error) -> FlowError {
+    private func failure(_ error: any Error, while action: String = "writing") -> FlowError {
         if let error = error as? FlowError { return error }
-        return FlowError(.sinkFailed, "the sink failed: \(error)", stageName: stage.name, stageID: stage.uid,
+        return FlowError(.sinkFailed, "the sink's writer threw while \(action)", stageName: stage.name, stageID: stage.uid,
                          subtask: subtask, underlying: error)
     }
 }

@@ -29,7 +29,7 @@ class TaskHeadDriver {
     func step() async throws -> StepResult { preconditionFailure("\(Self.self): step not overridden") }
     /// Tries to send queued output downstream.
     func drain() -> DrainResult { preconditionFailure("\(Self.self): drain not overridden") }
-    /// Releases the source, if any (on success, failure and cancellation).
+    /// Releases the source, if any and if it was opened (on success, failure and cancellation).
     func close() async {}
 }
 
@@ -49,6 +49,8 @@ final class SourceHead<Output: Sendable>: TaskHeadDriver {
     /// Records the source itself has made, as of the last read.
     private var made: Int64 = 0
     private var internalCounts: [Int] = []
+    /// Whether the reader's `open` was called (it may have thrown): only such a reader is closed.
+    private var opened = false
     private var closed = false
 
     init(reader: AnySourceReader<Output>, first: Node<Output>, context: SourceContext, span: StageSpan, batchSize: Int, pacer: StepPacer) {
@@ -63,7 +65,8 @@ final class SourceHead<Output: Sendable>: TaskHeadDriver {
     }
 
     override func open() async throws {
-        try await guarded { try await reader.open(context: context) }
+        opened = true
+        try await guarded(while: "opening") { try await reader.open(context: context) }
     }
 
     override func step() async throws -> StepResult {
@@ -116,7 +119,7 @@ final class SourceHead<Output: Sendable>: TaskHeadDriver {
     override func drain() -> DrainResult { first.drain() }
 
     override func close() async {
-        guard !closed else { return }
+        guard opened, !closed else { return }
         closed = true
         await reader.close()
     }
@@ -135,31 +138,33 @@ final class SourceHead<Output: Sendable>: TaskHeadDriver {
         if !internalCounts.isEmpty { made = Int64(internalCounts[0]) }
     }
 
-    private func guarded<R>(_ body: () async throws -> R) async throws -> R {
+    private func guarded<R>(while action: String, _ body: () async throws -> R) async throws -> R {
         do {
             return try await body()
         } catch {
-            throw failure(error)
+            throw failure(error, while: action)
         }
     }
 
-    /// The error a failing read fails the job with (`made` must not yet count the read).
+    /// The error a failing read (or open, the `action`) fails the job with (`made` must not yet
+    /// count the read). The message does not repeat the cause, which the error carries.
     @inline(never)
-    private func failure(_ error: any Error) -> FlowError {
+    private func failure(_ error: any Error, while action: String = "reading") -> FlowError {
         if let error = error as? FlowError { return error }
         if error is CancellationError {
-            return FlowError(.cancelled, "the job was cancelled while its source was reading", stageName: context.stageName,
+            return FlowError(.cancelled, "the job was cancelled while its source was \(action)", stageName: context.stageName,
                              stageID: context.stageID, subtask: context.subtask)
         }
         if span.count > 1, let failure = error as? RecordFailure {
             // A stage fused into the source threw (stage 0 is the source itself).
             let stage = span.stages[min(max(failure.stage, 0), span.count - 1)]
             let position = made + Int64(failure.recordIndex)
-            return FlowError(.userFunctionFailed, "\(stage.kind) function threw on record #\(position) made by the source '\(context.stageName)' (fused with it)",
+            return FlowError(.userFunctionFailed,
+                             failure.summary(kind: stage.kind, position: position, input: "made by the source '\(context.stageName)' (fused with it)"),
                              stageName: stage.name, stageID: stage.uid, subtask: context.subtask, recordPosition: position,
                              record: failure.record, underlying: failure.underlying)
         }
-        return FlowError(.sourceFailed, "the source failed: \(error)", stageName: context.stageName, stageID: context.stageID,
+        return FlowError(.sourceFailed, "the source's reader threw while \(action)", stageName: context.stageName, stageID: context.stageID,
                          subtask: context.subtask, underlying: error)
     }
 }
@@ -298,6 +303,8 @@ final class TaskInstance: @unchecked Sendable {
     private let openBody: () async throws -> Void
     private let closeBody: () async -> Void
     private(set) var isFinished = false
+    /// Whether ``open()`` was called (it may have thrown): an instance never opened is not closed.
+    private var opened = false
     private var closed = false
 
     init(label: String, backend: BackendKind, signal: TaskSignal, counters: TaskCounters, head: TaskHeadDriver,
@@ -311,7 +318,11 @@ final class TaskInstance: @unchecked Sendable {
         self.closeBody = closeBody
     }
 
+    /// Opens the body (operators, then the sink) and then the head (the source): a source starts
+    /// only once everything after it in its task is ready. If one open throws, what comes after
+    /// it is not opened (and ``close()`` will not close it).
     func open() async throws {
+        opened = true
         try await openBody()
         try await head.open()
     }
@@ -330,9 +341,10 @@ final class TaskInstance: @unchecked Sendable {
         return try await head.step()
     }
 
-    /// Releases the source and the sink; safe to call more than once.
+    /// Releases the source and the sink, each only if its `open` was called, and nothing if
+    /// ``open()`` was not; safe to call more than once.
     func close() async {
-        guard !closed else { return }
+        guard opened, !closed else { return }
         closed = true
         await head.close()
         await closeBody()

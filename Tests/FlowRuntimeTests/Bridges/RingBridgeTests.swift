@@ -126,6 +126,31 @@ private enum Received: Equatable {
         #expect(reused == 2 * slots + 2)
     }
 
+    @Test("A slot count above 4096 is a precondition failure naming it")
+    func tooManySlotsTrap() async {
+        let result = await #expect(processExitsWith: .failure, observing: [\.standardErrorContent]) {
+            _ = makeBridge(slots: .max)
+        }
+        let output = String(decoding: result?.standardErrorContent ?? [], as: UTF8.self)
+        #expect(output.contains("RingBridge: slots must be in 1...4096 (ExecutionConfiguration.channelCreditsRange), got \(Int.max)"),
+                "stderr was: \(output)")
+    }
+
+    @Test("A slot count of 0 is a precondition failure")
+    func noSlotsTrap() async {
+        await #expect(processExitsWith: .failure) {
+            _ = makeBridge(slots: 0)
+        }
+    }
+
+    @Test("The largest slot count makes a working bridge")
+    func largestSlots() {
+        let channel = makeBridge(slots: 4096)
+        for _ in 0..<4096 { channel.send(.control(.endOfInput)) }
+        #expect(!channel.hasCredit)
+        #expect(channel.freeSlots == 2 * 4096 + 2)
+    }
+
     @Test("sending without credit is a precondition failure")
     func sendWithoutCreditTraps() async {
         await #expect(processExitsWith: .failure) {
