@@ -28,7 +28,7 @@ struct SlowSink: SinkWriter {
 
 func peakResidentMiB() -> Double {
     var usage = rusage()
-    getrusage(RUSAGE_SELF, &usage)
+    getrusage(RUSAGE_SELF.rawValue, &usage)
     return Double(usage.ru_maxrss) / 1024  // kilobytes on Linux
 }
 

@@ -80,4 +80,26 @@ struct StepPacerTests {
         step(pacer, clock, records: 0, milliseconds: 100, bytes: 1 << 30)
         #expect(pacer.limit == 4)
     }
+
+    @Test("At full batches of cheap steps only every fourth step is timed; a step that is not cheap is timed again at once")
+    func timingSchedule() {
+        let (pacer, clock) = pacer(flushTimeout: .milliseconds(80))  // work budget 40 ms, cheap below 5 ms
+        clock.step()  // the clock reads 1 ms, so a timed step's start is not 0
+        for _ in 0..<5 { step(pacer, clock, records: pacer.limit) }
+        #expect(pacer.limit == 1024)
+        var timed: [Bool] = []
+        for _ in 0..<8 {
+            timed.append(pacer.now() != 0)
+            step(pacer, clock, records: 1024)
+        }
+        let timedSteps = timed.indices.filter { timed[$0] }
+        #expect(timedSteps.count == 2 && timedSteps[1] - timedSteps[0] == 4, "timed: \(timed)")
+        // Wait for a timed step and make it cost 10 ms: not cheap, so the next is timed too.
+        while pacer.now() == 0 { step(pacer, clock, records: 1024) }
+        step(pacer, clock, records: 1024, milliseconds: 10)
+        #expect(pacer.limit == 1024, "10 ms for 1024 records is within the 40 ms budget")
+        #expect(pacer.now() != 0)
+        step(pacer, clock, records: 1024, milliseconds: 10)
+        #expect(pacer.now() != 0)
+    }
 }
