@@ -179,3 +179,43 @@ import Testing
         #expect(Batch([1, 2, 3]).description.contains("3"))
     }
 }
+
+@Suite("Batch: bulk moves and copies of a range")
+struct BatchRangeTests {
+    @Test("moveRecords(from:appendingTo:) moves the tail, with its timestamps, and keeps the head")
+    func moveTail() {
+        var batch = Batch<String>()
+        for index in 0..<6 { batch.append("r\(index)", at: EventTime(milliseconds: Int64(index))) }
+        var other = Batch(["x"])
+        batch.moveRecords(from: 4, appendingTo: &other)
+        #expect(Array(batch.records) == ["r0", "r1", "r2", "r3"])
+        #expect(Array(other.records) == ["x", "r4", "r5"])
+        #expect(other.timestamps.map(\.milliseconds) == [.min, 4, 5])
+        batch.moveRecords(from: 4, appendingTo: &other)
+        #expect(batch.count == 4 && other.count == 3, "moving from the end moves nothing")
+        batch.moveRecords(from: 0, appendingTo: &other)
+        #expect(batch.isEmpty && other.count == 7)
+    }
+
+    @Test("moveRecords from a shared batch leaves the other holder's records alone")
+    func moveFromShared() {
+        var batch = Batch([1, 2, 3, 4])
+        let copy = batch
+        var other = Batch<Int>()
+        batch.moveRecords(from: 1, appendingTo: &other)
+        #expect(Array(copy.records) == [1, 2, 3, 4])
+        #expect(Array(batch.records) == [1] && Array(other.records) == [2, 3, 4])
+    }
+
+    @Test("append(contentsOf:range:) copies a range and leaves the source whole")
+    func appendRange() {
+        let source = Batch(["a", "b", "c", "d"], timestamp: EventTime(milliseconds: 9))
+        var target = Batch(["z"])
+        target.append(contentsOf: source, range: 1..<3)
+        #expect(Array(target.records) == ["z", "b", "c"])
+        #expect(target.timestamps.map(\.milliseconds) == [.min, 9, 9])
+        #expect(source.count == 4)
+        target.append(contentsOf: source, range: 2..<2)
+        #expect(target.count == 3)
+    }
+}

@@ -68,3 +68,21 @@ struct ByteSizedTests {
         [String]().withUnsafeBufferPointer { #expect(String.prefix(of: $0, fittingIn: 100) == (0, 0)) }
     }
 }
+
+@Suite("ByteSized: arrays measured a batch at a time")
+struct ArrayBatchSizeTests {
+    @Test("The batch functions of arrays agree with the records' own sizes")
+    func agree() {
+        let payloads: [[UInt8]] = (0..<20).map { [UInt8](repeating: 1, count: $0 * 100) }
+        let texts: [[String]] = (0..<10).map { count in (0..<count).map { String(repeating: "t", count: $0 * 10) } }
+        payloads.withUnsafeBufferPointer { buffer in
+            #expect([UInt8].byteSize(of: buffer) == payloads.reduce(0) { $0 + $1.byteSize })
+            let budget = payloads.prefix(5).reduce(0) { $0 + $1.byteSize }
+            #expect([UInt8].prefix(of: buffer, fittingIn: budget) == (5, budget))
+        }
+        texts.withUnsafeBufferPointer { buffer in
+            #expect([String].byteSize(of: buffer) == texts.reduce(0) { $0 + $1.byteSize })
+            #expect([String].prefix(of: buffer, fittingIn: 1) == (1, texts[0].byteSize))
+        }
+    }
+}

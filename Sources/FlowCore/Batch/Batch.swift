@@ -95,6 +95,36 @@ public struct Batch<Element> {
         storage.count += source.count
     }
 
+    /// Appends the records `range` of `other` (and their timestamps), copying them in bulk.
+    ///
+    /// - Complexity: O(range.count), one bulk copy per column.
+    @inlinable
+    public mutating func append(contentsOf other: Batch<Element>, range: Range<Int>) {
+        precondition(range.lowerBound >= 0 && range.upperBound <= other.count, "Batch: range \(range) out of 0..<\(other.count)")
+        guard let source = other._storage, !range.isEmpty else { return }
+        let storage = _uniqueStorage(minimumCapacity: count + range.count)
+        (storage.records + storage.count).initialize(from: source.records + range.lowerBound, count: range.count)
+        (storage.timestamps + storage.count).initialize(from: source.timestamps + range.lowerBound, count: range.count)
+        storage.count += range.count
+    }
+
+    /// Moves the records from position `index` on (and their timestamps) to the end of `other`,
+    /// leaving the first `index` here: no copy, no retain or release per record.
+    ///
+    /// - Complexity: O(count - index), one bulk move per column.
+    @inlinable
+    public mutating func moveRecords(from index: Int, appendingTo other: inout Batch<Element>) {
+        precondition(index >= 0 && index <= count, "Batch: index \(index) out of 0...\(count)")
+        let moved = count - index
+        guard moved > 0 else { return }
+        let source = _uniqueStorage(minimumCapacity: count)
+        let target = other._uniqueStorage(minimumCapacity: other.count + moved)
+        (target.records + target.count).moveInitialize(from: source.records + index, count: moved)
+        (target.timestamps + target.count).initialize(from: source.timestamps + index, count: moved)
+        target.count += moved
+        source.count = index
+    }
+
     /// Removes every record, keeping the capacity by default.
     ///
     /// - Complexity: O(count) for non-trivial elements, O(1) otherwise.

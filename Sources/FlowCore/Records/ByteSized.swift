@@ -17,9 +17,10 @@
 ///
 /// `String`, `Substring`, `Array`, `ContiguousArray`, `ArraySlice`, `Dictionary`, `Set` and
 /// `Optional` conform (their elements counted through ``ByteSized`` where those conform, by their
-/// stride otherwise), and so do the standard integers, floating-point numbers and `Bool`, which
-/// say they have a fixed size, so that containers of them and keyed results (`Keyed<String, Int>`)
-/// can conform too.
+/// stride otherwise; a batch of arrays looks the element type up once, a dictionary or set record
+/// once per record), and so do the standard integers, floating-point numbers and `Bool`, which say
+/// they have a fixed size, so that containers of them and keyed results (`Keyed<String, Int>`,
+/// in FlowOperators) conform too.
 ///
 /// Sizes are estimates of what a record keeps alive (allocator rounding and shared storage are not
 /// tracked exactly); they need to be right in magnitude, not to the byte.
@@ -112,30 +113,65 @@ extension Substring: ByteSized {
     }
 }
 
-extension Array: ByteSized {
-    /// The array's reference plus its buffer: the elements (through ``ByteSized`` where they
-    /// conform) and the buffer header.
+/// An array-like record: its inline size, a buffer header, and its elements. Arrays of records
+/// are measured a batch at a time here, so whether the element type is itself ``ByteSized`` is
+/// looked up once per batch, not once per record. Not API.
+public protocol _ArrayLikeByteSized: ByteSized, Collection {}
+
+extension _ArrayLikeByteSized {
+    /// The record's reference plus its buffer: the elements (through ``ByteSized`` where they
+    /// conform with a size that varies, by their stride otherwise) and the buffer header.
+    ///
+    /// - Complexity: O(1) for elements of fixed size, O(count) otherwise.
     @inlinable
     public var byteSize: Int {
         MemoryLayout<Self>.stride &+ (isEmpty ? 0 : _heapHeaderBytes &+ _elementBytes(self))
+    }
+
+    /// - Complexity: O(records.count), the element type looked at once.
+    @inlinable
+    public static func byteSize(of records: UnsafeBufferPointer<Self>) -> Int {
+        var total = 0
+        if let sized = Element.self as? any ByteSized.Type, !sized.hasFixedByteSize {
+            for record in records { total &+= _arrayBytes(record, as: sized) }
+        } else {
+            let stride = MemoryLayout<Element>.stride
+            for record in records { total &+= MemoryLayout<Self>.stride &+ (record.isEmpty ? 0 : _heapHeaderBytes &+ record.count &* stride) }
+        }
+        return total
+    }
+
+    /// - Complexity: O(count returned), the element type looked at once.
+    @inlinable
+    public static func prefix(of records: UnsafeBufferPointer<Self>, fittingIn budget: Int) -> (count: Int, bytes: Int) {
+        guard !records.isEmpty else { return (0, 0) }
+        let sized = Element.self as? any ByteSized.Type
+        let measure = { (record: Self) -> Int in
+            if let sized, !sized.hasFixedByteSize { return _arrayBytes(record, as: sized) }
+            return MemoryLayout<Self>.stride &+ (record.isEmpty ? 0 : _heapHeaderBytes &+ record.count &* MemoryLayout<Element>.stride)
+        }
+        var total = measure(records[0])
+        var count = 1
+        while count < records.count {
+            let next = total &+ measure(records[count])
+            if next > budget { break }
+            total = next
+            count += 1
+        }
+        return (count, total)
     }
 }
 
-extension ContiguousArray: ByteSized {
-    /// As `Array`'s.
-    @inlinable
-    public var byteSize: Int {
-        MemoryLayout<Self>.stride &+ (isEmpty ? 0 : _heapHeaderBytes &+ _elementBytes(self))
-    }
+/// One array-like record's ``ByteSized/byteSize`` once its element type is known to be `Sized`.
+@usableFromInline
+func _arrayBytes<Records: Collection, Sized: ByteSized>(_ record: Records, as sized: Sized.Type) -> Int {
+    MemoryLayout<Records>.stride &+ (record.isEmpty ? 0 : _heapHeaderBytes &+ _elementBytes(record, as: sized))
 }
 
-extension ArraySlice: ByteSized {
-    /// The slice's inline size plus its elements (not the rest of the buffer it shares).
-    @inlinable
-    public var byteSize: Int {
-        MemoryLayout<Self>.stride &+ (isEmpty ? 0 : _heapHeaderBytes &+ _elementBytes(self))
-    }
-}
+extension Array: _ArrayLikeByteSized {}
+extension ContiguousArray: _ArrayLikeByteSized {}
+/// A slice counts its own elements, not the rest of the buffer it shares.
+extension ArraySlice: _ArrayLikeByteSized {}
 
 extension Dictionary: ByteSized {
     /// The dictionary's reference plus its hash table: keys and values (through ``ByteSized``

@@ -18,6 +18,16 @@ public struct Keyed<Key: Sendable, Value: Sendable>: Sendable, CustomStringConve
 extension Keyed: Equatable where Key: Equatable, Value: Equatable {}
 extension Keyed: Hashable where Key: Hashable, Value: Hashable {}
 
+extension Keyed: ByteSized where Key: ByteSized, Value: ByteSized {
+    @inlinable public static var hasFixedByteSize: Bool { Key.hasFixedByteSize && Value.hasFixedByteSize }
+
+    /// The key's and the value's sizes (their inline parts counted once, as the pair's stride).
+    @inlinable
+    public var byteSize: Int {
+        MemoryLayout<Self>.stride &+ key.byteSize &- MemoryLayout<Key>.stride &+ value.byteSize &- MemoryLayout<Value>.stride
+    }
+}
+
 /// Why a keyed stage refused a record whose key is not equal to itself (a floating-point NaN):
 /// such a key could never find its own state. The stage throws it as the ``RecordFailure/underlying``
 /// error of a ``RecordFailure`` whose origin is ``RecordFailure/Origin/key``.

@@ -47,7 +47,8 @@ package final class FlushClock: Sendable {
         if stepNanoseconds != nil { steps.add(1, ordering: .relaxed) }
     }
 
-    /// CLOCK_MONOTONIC in nanoseconds: what `ContinuousClock` reads, without the `Duration`.
+    /// CLOCK_MONOTONIC in nanoseconds, without building a `Duration`. (Not the clock
+    /// `ContinuousClock` reads, which also counts time suspended; only differences are used.)
     @inline(__always)
     package static func monotonicNanoseconds() -> Int64 {
         var time = timespec()
@@ -57,10 +58,11 @@ package final class FlushClock: Sendable {
 }
 
 extension Duration {
-    /// The duration in whole nanoseconds, saturating at `Int64.max`.
+    /// The duration in whole nanoseconds, saturating at `Int64.min` and `Int64.max`.
     var nanoseconds: Int64 {
         let (seconds, attoseconds) = components
         guard seconds < Int64.max / 1_000_000_000 else { return .max }
+        guard seconds > Int64.min / 1_000_000_000 else { return .min }
         return seconds * 1_000_000_000 + attoseconds / 1_000_000_000
     }
 }

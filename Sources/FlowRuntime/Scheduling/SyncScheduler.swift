@@ -88,6 +88,9 @@ struct SyncScheduler {
     /// last did. It looks at the clock every 16 steps while steps are short (a clock read costs
     /// about as much as a short step's bookkeeping), and after every step once 16 steps took a
     /// quarter of the period or more, so heavy steps do not hold the thread for 16 of them.
+    ///
+    /// ## Concurrency
+    /// A value owned by one scheduler loop.
     private struct YieldPacing {
         let period: Int64
         var steps = 0
@@ -96,7 +99,7 @@ struct SyncScheduler {
         var lastCheck = FlushClock.monotonicNanoseconds()
 
         init(period: Duration) {
-            self.period = period.nanoseconds
+            self.period = Swift.max(1_000, period.nanoseconds)  // at least 1 µs, as the backend's initializer clamps it
         }
 
         /// Counts a step; says whether to suspend now.

@@ -23,7 +23,7 @@ enum TaskRunner {
         instance.counters.start()
         var activity = TaskActivity.busy
         var idleRounds = 0
-        let yieldNanoseconds: Int64? = if case .suspending(let period) = waiting { period.nanoseconds } else { nil }
+        let yieldNanoseconds: Int64? = if case .suspending(let period) = waiting { Swift.max(1_000, period.nanoseconds) } else { nil }
         var lastYield = FlushClock.monotonicNanoseconds()
         do {
             while !control.isStopping {

@@ -62,6 +62,10 @@ final class OutputNode<Element>: Node<Element> {
 /// grants credit. While anything waits, the task reads no more input: that is how backpressure
 /// travels up, and why a bridge holds at most `slots` batches in flight, so at most
 /// `slots × byteLimit` bytes (the edge's `channelByteBudget`).
+///
+/// ## Concurrency
+/// Confined to the task instance whose output node owns it: every field is touched only by that
+/// task's runner (the bridges it sends on are the only state shared with other tasks).
 final class EdgeRouter<Element> {
     enum Mode {
         case forward
@@ -93,6 +97,9 @@ final class EdgeRouter<Element> {
     private let byteLimit: Int
     private let meter: RecordMeter<Element>
     private let pacer: StepPacer
+    /// Whether this router tells the pacer the bytes committed to it: the first of a task's
+    /// routers only, as every router of a task is given the same records.
+    private let countsBytes: Bool
     private let flushTimeout: Int64
     /// When the oldest record still in a partial batch arrived, on `clock` (nanoseconds).
     private var partialSince: Int64?
@@ -104,7 +111,8 @@ final class EdgeRouter<Element> {
     private var partitioned: Int64 = 0
 
     init(mode: Mode, channels: [any BridgeSender<Element>], batchSize: Int, byteLimit: Int, flushTimeout: Duration, clock: FlushClock,
-         pacer: StepPacer, maxParallelism: Int, subtask: Int) {
+         pacer: StepPacer, countsBytes: Bool = true, maxParallelism: Int, subtask: Int) {
+        self.countsBytes = countsBytes
         self.mode = mode
         self.clock = clock
         self.channels = channels
@@ -140,7 +148,7 @@ final class EdgeRouter<Element> {
         switch mode {
         case .hash(let partitioner, _), .custom(let partitioner, _):
             if !batch.isEmpty {
-                pacer.addOutputBytes(meter.bytes(of: batch) - taken)
+                if countsBytes { pacer.addOutputBytes(meter.bytes(of: batch) - taken) }
                 let received = batch.count
                 do {
                     // Full partitions leave as they fill, so none grows past the record limit.
@@ -160,54 +168,94 @@ final class EdgeRouter<Element> {
             if batch.capacity > current.capacity { batch.swapContents(with: &current) }
         case .forward, .rebalance, .broadcast:
             let incoming = meter.bytes(of: batch)
-            pacer.addOutputBytes(incoming - taken)
-            if current.isEmpty && batch.count <= recordLimit && incoming <= byteLimit {
+            if countsBytes { pacer.addOutputBytes(incoming - taken) }
+            if current.isEmpty {
                 current.swapContents(with: &batch)
                 currentBytes = incoming
+            } else if current.count + batch.count <= recordLimit && currentBytes + incoming <= byteLimit {
+                current.append(contentsOf: batch)
+                currentBytes += incoming
+                batch.removeAll(keepingCapacity: true)
             } else if !batch.isEmpty {
-                fill(from: &batch)
+                topUp(from: &batch, bytes: incoming)
             }
+            while current.count > recordLimit || (currentBytes > byteLimit && current.count > 1) { emitFittingPrefix() }
             if current.count >= recordLimit || currentBytes >= byteLimit { emitCurrent() }
             try checkAge(partial: !current.isEmpty)
         }
     }
 
-    /// Moves the records of `batch` into `current`, sending `current` each time it is full, so
-    /// that batches leave full whatever the sizes of the commits. The path for a commit that
-    /// does not fit into an empty batch at once.
+    /// Fills `current` from the front of `batch` (a bulk copy), sends it, and moves the rest of
+    /// `batch` into the next batch: so batches leave full whatever the sizes of the commits.
     ///
-    /// - Complexity: O(batch.count) record copies.
+    /// - Complexity: O(batch.count): one bulk copy and one bulk move.
     @inline(never)
-    private func fill(from batch: inout Batch<Element>) {
-        batch.withUnsafeBuffers { records, timestamps in
-            var index = 0
-            while index < records.count {
-                let room = recordLimit - current.count
-                let rest = UnsafeBufferPointer(rebasing: records[index..<Swift.min(records.count, index + room)])
-                let (count, bytes) = meter.prefix(of: rest, fittingIn: byteLimit - currentBytes)
-                if !current.isEmpty && currentBytes + bytes > byteLimit {
-                    emitCurrent()  // the next record does not fit beside what is there
-                    continue
-                }
-                current.withAppender(reservingCapacity: count) { appender in
-                    for offset in index..<index + count { appender.append(records[offset], at: timestamps[offset]) }
-                }
-                currentBytes += bytes
-                index += count
-                if current.count >= recordLimit || currentBytes >= byteLimit { emitCurrent() }
-            }
+    private func topUp(from batch: inout Batch<Element>, bytes incoming: Int) {
+        let (count, bytes) = batch.withUnsafeBuffers { records, _ in
+            meter.prefix(of: UnsafeBufferPointer(rebasing: records[..<Swift.min(records.count, recordLimit - current.count)]),
+                         fittingIn: byteLimit - currentBytes)
+        }
+        var rest = fresh(from: nextChannel)
+        var restBytes = incoming
+        if currentBytes + bytes <= byteLimit {
+            current.append(contentsOf: batch, range: 0..<count)
+            currentBytes += bytes
+            batch.moveRecords(from: count, appendingTo: &rest)
+            restBytes -= bytes
+        } else {
+            // Not even the next record fits beside what is there: send what is there.
+            batch.moveRecords(from: 0, appendingTo: &rest)
         }
         batch.removeAll(keepingCapacity: true)
+        emitCurrent()
+        current.swapContents(with: &rest)
+        currentBytes = restBytes
+    }
+
+    /// Sends the records at the front of `current` that fit in a batch and keeps the rest (moved,
+    /// not copied): `current` held more than a batch (one commit's output was larger).
+    ///
+    /// - Complexity: O(current.count): one bulk move.
+    @inline(never)
+    private func emitFittingPrefix() {
+        let (count, bytes) = current.withUnsafeBuffers { records, _ in
+            meter.prefix(of: UnsafeBufferPointer(rebasing: records[..<Swift.min(records.count, recordLimit)]), fittingIn: byteLimit)
+        }
+        var rest = fresh(from: nextChannel)
+        current.moveRecords(from: count, appendingTo: &rest)
+        let restBytes = currentBytes - bytes
+        currentBytes = bytes
+        emitCurrent()
+        current.swapContents(with: &rest)
+        currentBytes = restBytes
     }
 
     /// For a record type whose size varies: measures what the last partitioning appended to each
-    /// channel's batch and sends the batches that reached the byte limit.
+    /// channel's batch, and sends from each batch that reached the byte limit the records that
+    /// fit, keeping the rest for its next batch.
+    ///
+    /// - Complexity: O(records appended) to measure, plus a bulk move per batch sent.
     @inline(never)
     private func emitPartitionsPastByteLimit() {
         for index in perChannel.indices where perChannel[index].count > measured[index] {
             channelBytes[index] += meter.bytes(of: perChannel[index], from: measured[index])
             measured[index] = perChannel[index].count
-            if channelBytes[index] >= byteLimit { emitPartition(index) }
+            while channelBytes[index] >= byteLimit {
+                let (count, bytes) = perChannel[index].withUnsafeBuffers { records, _ in
+                    meter.prefix(of: records, fittingIn: byteLimit)
+                }
+                if count == perChannel[index].count {
+                    emitPartition(index, bytes: bytes)
+                    break
+                }
+                var rest = fresh(from: index)
+                perChannel[index].moveRecords(from: count, appendingTo: &rest)
+                let restBytes = channelBytes[index] - bytes
+                perChannel[index].swapContents(with: &rest)  // the channel keeps the rest; `rest` is the full batch
+                enqueue(batch: &rest, bytes: bytes, on: index)
+                channelBytes[index] = restBytes
+                measured[index] = perChannel[index].count
+            }
         }
     }
 
@@ -269,20 +317,21 @@ final class EdgeRouter<Element> {
     }
 
     private func emitCurrent() {
+        let bytes = currentBytes
         currentBytes = 0
         switch mode {
         case .forward:
-            enqueue(batch: &current, on: 0)
+            enqueue(batch: &current, bytes: bytes, on: 0)
             current = fresh(from: 0)
         case .rebalance:
             let target = nextChannel
             nextChannel = (nextChannel + 1) % channels.count
-            enqueue(batch: &current, on: target)
+            enqueue(batch: &current, bytes: bytes, on: target)
             current = fresh(from: target)
         case .broadcast:
             for index in channels.indices {
                 var copy = current
-                enqueue(batch: &copy, on: index)
+                enqueue(batch: &copy, bytes: bytes, on: index)
             }
             current = Batch(capacity: recordLimit)
         case .hash, .custom:
@@ -290,20 +339,25 @@ final class EdgeRouter<Element> {
         }
     }
 
-    private func emitPartition(_ index: Int) {
+    /// Sends channel `index`'s batch; `bytes`, if known (else it is measured).
+    private func emitPartition(_ index: Int, bytes: Int? = nil) {
         var batch = fresh(from: index)
         batch.swapContents(with: &perChannel[index])
         resetMeasure(of: index)
-        enqueue(batch: &batch, on: index)
+        enqueue(batch: &batch, bytes: bytes, on: index)
     }
 
     private func fresh(from index: Int) -> Batch<Element> {
         channels[index].reusableBatch() ?? Batch(capacity: recordLimit)
     }
 
-    /// Queues `batch` on bridge `index`, split into batches within the record and byte limits.
-    private func enqueue(batch: inout Batch<Element>, on index: Int) {
-        let bytes = meter.bytes(of: batch)
+    /// Queues `batch`, of `bytes` bytes if known (else measured), on bridge `index`, split into
+    /// batches within the record and byte limits.
+    ///
+    /// - Complexity: O(1) for a batch within the limits whose bytes are known or of fixed-size
+    ///   records; O(batch.count) to measure or split it otherwise.
+    private func enqueue(batch: inout Batch<Element>, bytes known: Int? = nil, on index: Int) {
+        let bytes = known ?? meter.bytes(of: batch)
         if batch.count > recordLimit || (bytes > byteLimit && batch.count > 1) {
             split(&batch, on: index)
             return
@@ -315,6 +369,8 @@ final class EdgeRouter<Element> {
 
     /// Queues an output larger than a batch (a FlatMap's, or records larger than the commits
     /// suggested) as several, copied out in slices, not record by record.
+    ///
+    /// - Complexity: O(batch.count) copies.
     @inline(never)
     private func split(_ batch: inout Batch<Element>, on index: Int) {
         batch.withUnsafeBuffers { records, timestamps in

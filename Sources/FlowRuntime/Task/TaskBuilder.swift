@@ -242,6 +242,7 @@ private struct RouterMaker: ElementTypeVisitor {
     func visit<Element>(_ type: Element.Type) throws -> AnyObject {
         var routers: [EdgeRouter<Element>] = []
         for (edgeIndex, edge) in plan.edges.enumerated() where edge.from == task.id {
+            let countsBytes = routers.isEmpty
             let receiver = plan.tasks[edge.to]
             let senders = try channels[edgeIndex][subtask].compactMap { $0 }.map { object -> any BridgeSender<Element> in
                 guard let channel = object as? RingBridge<Element> else {
@@ -261,7 +262,8 @@ private struct RouterMaker: ElementTypeVisitor {
             }
             routers.append(EdgeRouter(mode: mode, channels: senders, batchSize: plan.configuration.batchSize,
                                       byteLimit: plan.configuration.batchByteLimit, flushTimeout: plan.configuration.flushTimeout,
-                                      clock: clock, pacer: pacer, maxParallelism: receiver.maxParallelism, subtask: subtask))
+                                      clock: clock, pacer: pacer, countsBytes: countsBytes, maxParallelism: receiver.maxParallelism,
+                                      subtask: subtask))
         }
         return OutputNode(routers: routers, batchSize: plan.configuration.batchSize)
     }

@@ -227,6 +227,7 @@ final class InputHead<Input>: TaskHeadDriver {
                 }
             case .control(let control):
                 try await handle(control, from: index)
+                pacer.endStep(records: 0)  // what a watermark or the end made is not the next step's
             }
             return .progressed
         }
@@ -235,6 +236,8 @@ final class InputHead<Input>: TaskHeadDriver {
     }
 
     /// Takes in the next slice of the batch being sliced: as many records as the pacer allows.
+    ///
+    /// - Complexity: O(slice) record moves, plus the body's work on them.
     @inline(never)
     private func commitSlice() async throws {
         var part = Batch<Input>()
@@ -242,6 +245,7 @@ final class InputHead<Input>: TaskHeadDriver {
         let emptied = slicer.moveNext(pacer.limit, appendingTo: &part)
         let records = part.count
         try await first.commit(&part)
+        part.removeAll(keepingCapacity: true)  // commit empties it; the next slice must not follow leftovers
         part.swapContents(with: &slice)
         if let emptied { channels[slicedChannel].recycle(emptied) }
         pacer.endStep(records: records)

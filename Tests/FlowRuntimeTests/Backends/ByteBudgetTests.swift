@@ -82,8 +82,9 @@ struct ByteBudgetTests {
     @Test("A FlatMap's output of large strings leaves in batches within the byte limit")
     func flatMapOutputSplitByBytes() async throws {
         let log = BatchBytes()
-        // 1 MiB over 4 credits: batches of at most 256 KiB, so three 64 KiB strings each.
-        let configuration = ExecutionConfiguration(channelCredits: 4, channelByteBudget: 1 << 20)
+        // 1 MiB over 4 credits: batches of at most 256 KiB, so three 64 KiB strings each. A flush
+        // timeout longer than the run: only the end of input sends a partial batch.
+        let configuration = ExecutionConfiguration(flushTimeout: .seconds(60), channelCredits: 4, channelByteBudget: 1 << 20)
         let job = try Job("fan-out-bytes", configuration: configuration) {
             Source(Array(0..<10))
             FlatMap { (n: Int) in (0..<50).map { String(repeating: "\(($0 + n) % 10)", count: 64 << 10) } }
@@ -93,7 +94,8 @@ struct ByteBudgetTests {
         let batches = log.all
         #expect(batches.reduce(0) { $0 + $1.count } == 500)
         #expect(batches.allSatisfy { $0.bytes <= 256 << 10 }, "\(batches.map(\.bytes))")
-        #expect(batches.filter { $0.count == 3 }.count >= 160, "batches fill to the byte limit: \(batches.map(\.count))")
+        // Full batches across the FlatMap's commits of 50 strings each: 166 of three, then the last two.
+        #expect(batches.map(\.count) == Array(repeating: 3, count: 166) + [2], "\(batches.map(\.count))")
         #expect(result.metrics.edges.allSatisfy { $0.maxBytesInFlight <= 1 << 20 })
     }
 
@@ -110,9 +112,11 @@ struct ByteBudgetTests {
         for batch in batches where batch.bytes > 32 << 10 {
             #expect(batch.count == 1, "a 100 KiB string shares its batch: \(batches)")
         }
+        #expect(batches.filter { $0.bytes > 32 << 10 }.count == 4, "the four 100 KiB strings each alone")
+        #expect(batches.filter { $0.count > 1 }.allSatisfy { $0.bytes <= 32 << 10 }, "\(batches)")
     }
 
-    @Test("Records of fixed size are not measured one by one: full batches as before")
+    @Test("Records of fixed size fill batches by count, their bytes counted as count × stride")
     func fixedSizeRecordsFill() async throws {
         let out = CollectedRecords<Int>()
         // A flush timeout far longer than the run: no partial batch leaves early on a loaded machine.

@@ -49,10 +49,10 @@ extension PoolTimingTests {
             var testDescription: String { rawValue }
         }
 
-        static let records = 150
+        static let records = 300
         static let flushTimeout = Duration.milliseconds(10)
 
-        @Test("The first record of a 1 ms-per-record stage reaches the sink within a few flush timeouts",
+        @Test("The first record of a 1 ms-per-record stage reaches the sink within a few flush timeouts, not after a batch",
               arguments: Where.allCases, [BackendKind.sync, .dispatch, .actor])
         func firstRecordLeaves(where stage: Where, backend: BackendKind) async throws {
             let arrival = FirstArrival()
@@ -92,9 +92,10 @@ extension PoolTimingTests {
             _ = try await execution(of: job, on: backend).run()
             #expect(written.count == Self.records)
             let latency = try #require(arrival.latency)
-            // A batch of 150 records at 1 ms each would take 150 ms; the pacer keeps a step within
-            // half the flush timeout and the router sends a partial batch once it is that old.
-            #expect(latency < Self.flushTimeout * 5, "the first record reached the sink after \(latency)")
+            // A batch of 300 records at 1 ms each would take 300 ms; the pacer keeps a step within
+            // half the flush timeout and the router sends a partial batch once it is that old, so
+            // about 1–2 flush timeouts pass (the bound leaves room for a loaded machine).
+            #expect(latency < Self.flushTimeout * 8, "the first record reached the sink after \(latency)")
         }
     }
 }

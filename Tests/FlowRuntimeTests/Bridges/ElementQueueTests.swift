@@ -70,9 +70,7 @@ import Testing
         }
         #expect(tracked == nil)
     }
-}
 
-private final class Tracked {
     @Test("Each element keeps its byte count, in order, across growth")
     func bytesFollowElements() {
         let queue = ElementQueue<Int>(capacity: 2)
@@ -90,3 +88,5 @@ private final class Tracked {
         #expect(seen == (0..<12).map { $0 * 10 })
     }
 }
+
+private final class Tracked {}

@@ -159,6 +159,26 @@ private enum Received: Equatable {
             channel.send(.control(.endOfInput))
         }
     }
+
+    @Test("Bytes in flight follow what is sent and received; the most seen stays within slots × the largest element")
+    func byteGauges() {
+        let bridge = RingBridge<Int>(slots: 3, sender: TaskSignal(), receiver: TaskSignal())
+        #expect(bridge.bytesInFlight == 0 && bridge.maxBytesInFlight == 0)
+        bridge.send(.batch(Batch([1])), bytes: 100)
+        bridge.send(.control(.watermark(Watermark(EventTime(milliseconds: 1)))))
+        bridge.send(.batch(Batch([2])), bytes: 250)
+        #expect(bridge.bytesSent == 350 && bridge.bytesInFlight == 350 && bridge.maxBytesInFlight == 350)
+        _ = bridge.receive()
+        #expect(bridge.bytesInFlight == 250)
+        _ = bridge.receive()
+        #expect(bridge.bytesInFlight == 250, "a control element carries no bytes")
+        #expect(bridge.hasCredit)
+        bridge.send(.batch(Batch([3])), bytes: 40)
+        #expect(bridge.bytesInFlight == 290 && bridge.maxBytesInFlight == 350)
+        _ = bridge.receive()
+        _ = bridge.receive()
+        #expect(bridge.bytesInFlight == 0 && bridge.bytesSent == 390 && bridge.maxBytesInFlight == 350)
+    }
 }
 
 private func makeBridge(slots: Int) -> RingBridge<Int> {
@@ -269,24 +289,4 @@ private final class ConsumerResult: @unchecked Sendable {
     private var stored = (0, 0, 0)
     func set(expected: Int, watermarks: Int, outOfOrder: Int) { stored = (expected, watermarks, outOfOrder) }
     var values: (Int, Int, Int) { stored }
-
-    @Test("Bytes in flight follow what is sent and received; the most seen stays within slots × the largest element")
-    func byteGauges() {
-        let bridge = RingBridge<Int>(slots: 3, sender: TaskSignal(), receiver: TaskSignal())
-        #expect(bridge.bytesInFlight == 0 && bridge.maxBytesInFlight == 0)
-        bridge.send(.batch(Batch([1])), bytes: 100)
-        bridge.send(.control(.watermark(Watermark(EventTime(milliseconds: 1)))))
-        bridge.send(.batch(Batch([2])), bytes: 250)
-        #expect(bridge.bytesSent == 350 && bridge.bytesInFlight == 350 && bridge.maxBytesInFlight == 350)
-        _ = bridge.receive()
-        #expect(bridge.bytesInFlight == 250)
-        _ = bridge.receive()
-        #expect(bridge.bytesInFlight == 250, "a control element carries no bytes")
-        #expect(bridge.hasCredit)
-        bridge.send(.batch(Batch([3])), bytes: 40)
-        #expect(bridge.bytesInFlight == 290 && bridge.maxBytesInFlight == 350)
-        _ = bridge.receive()
-        _ = bridge.receive()
-        #expect(bridge.bytesInFlight == 0 && bridge.bytesSent == 390 && bridge.maxBytesInFlight == 350)
-    }
 }
