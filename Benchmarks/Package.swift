@@ -86,8 +86,8 @@ let package = Package(
             ],
             path: "Tools/SumBackends"
         ),
-        // Issue 14: 1 MiB strings through a keyed exchange into a slow sink; peak resident memory
-        // of the process (one job per run).
+        // 1 MiB strings through a keyed exchange into a slow sink; peak resident memory of the
+        // process (one job per run).
         .executableTarget(
             name: "BigRecordsBenchmark",
             dependencies: [

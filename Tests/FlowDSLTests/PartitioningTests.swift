@@ -86,7 +86,7 @@ struct PartitioningTests {
         #expect(error?.recordPosition == 250)
         #expect(error?.record == "250")
         #expect(error?.underlying as? TestFailure == TestFailure(reason: "no home for 250"))
-        #expect(error?.message == "the custom partitioner threw on record #250 of those this instance sent on the edge")
+        #expect(error?.message == "the custom partitioner threw on record #250 of those this instance routed on the edge")
         #expect(error?.description.ranges(of: "no home for 250").count == 1)
     }
 

@@ -85,7 +85,7 @@ struct FailureTests {
         #expect(error?.stageName == "KeyBy → counts")
         #expect(error?.record == "7")
         #expect(error?.recordPosition == 7)
-        #expect(error?.message == "the KeyBy key selector threw on record #7 of those this instance sent on the edge")
+        #expect(error?.message == "the KeyBy key selector threw on record #7 of those this instance routed on the edge")
     }
 
     @Test("A throwing key selector's position counts the records its instance sent on the edge, whatever the batch size",

@@ -1,5 +1,5 @@
-// 1 MiB strings through a keyed exchange into a slow sink: the process's peak resident memory
-// (issue 14's probe). One job per process, so getrusage's peak is that job's.
+// 1 MiB strings through a keyed exchange into a slow sink: the process's peak resident memory.
+// One job per process, so getrusage's peak is that job's.
 //
 //   swift run -c release BigRecordsBenchmark [parallelism] [records] [sink µs per record]
 //

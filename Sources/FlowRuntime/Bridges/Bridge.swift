@@ -59,7 +59,8 @@ public protocol BridgeGauges: AnyObject, Sendable {
     /// Bytes of records sent and not yet received now.
     var bytesInFlight: Int { get }
     /// The most bytes in flight a sender has seen: at most the bridge's slots times the byte
-    /// limit of one batch.
+    /// limit of one batch, or times the largest record where a record is larger than that limit
+    /// (such a record travels alone).
     var maxBytesInFlight: Int { get }
 }
 

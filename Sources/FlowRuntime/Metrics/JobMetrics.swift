@@ -84,8 +84,9 @@ public struct EdgeMetrics: Sendable, Hashable, CustomStringConvertible {
     public var bytesSent: Int
     /// Bytes of records in flight now.
     public var bytesInFlight: Int
-    /// The most bytes in flight a sender saw: at most the configuration's `channelByteBudget`
-    /// (plus, for a record larger than one batch's share of it, that record).
+    /// The most bytes in flight a sender saw: at most the configuration's `channelByteBudget`,
+    /// or the bridge's slots times the largest record where a record is larger than one batch's
+    /// share of the budget (such a record travels alone).
     public var maxBytesInFlight: Int
 
     public var description: String {

@@ -400,7 +400,7 @@ final class EdgeRouter<Element> {
     }
 
     /// The error a throwing key selector or custom partitioner fails the job with: the record's
-    /// position is among the records this instance sent on the edge. The message does not repeat
+    /// position is among the records this instance routed on the edge. The message does not repeat
     /// the record or the cause, which the error carries.
     @inline(never)
     private func partitionFailure(_ failure: RecordFailure) -> FlowError {
@@ -408,14 +408,14 @@ final class EdgeRouter<Element> {
         switch mode {
         case .custom(_, let receiver):
             let message = failure.underlying is PartitionOutOfRange
-                ? "the custom partitioner chose no receiving instance for record #\(position) of those this instance sent on the edge: it must return the index of one"
-                : "the custom partitioner threw on record #\(position) of those this instance sent on the edge"
+                ? "the custom partitioner chose no receiving instance for record #\(position) of those this instance routed on the edge: it must return the index of one"
+                : "the custom partitioner threw on record #\(position) of those this instance routed on the edge"
             return FlowError(.userFunctionFailed, message,
                              stageName: receiver.map { "partitionCustom → \($0.name)" }, stageID: receiver?.uid, subtask: subtask,
                              recordPosition: position, record: failure.record, underlying: failure.underlying)
         default:
             let keyedStage: PlannedStage? = { if case .hash(_, let stage) = mode { return stage } else { return nil } }()
-            return FlowError(.userFunctionFailed, "the KeyBy key selector threw on record #\(position) of those this instance sent on the edge",
+            return FlowError(.userFunctionFailed, "the KeyBy key selector threw on record #\(position) of those this instance routed on the edge",
                              stageName: keyedStage.map { "KeyBy → \($0.name)" }, stageID: keyedStage?.uid, subtask: subtask,
                              recordPosition: position, record: failure.record, underlying: failure.underlying)
         }
