@@ -13,8 +13,10 @@
 /// limit = min(batchSize, 4 × limit, workBudget ÷ work per record, byteBudget ÷ bytes per record), at least 1
 /// ```
 ///
-/// Work per record is the last step's; bytes per record the larger of the last step's and the
-/// previous estimate less a quarter (quick to grow, slow to shrink). The limit starts at 1 and
+/// Work per record is the smaller of the last two timed steps' (a step the operating system
+/// preempted looks slow once, and must not shrink the steps after it; a cost that really grew
+/// shows in two steps); bytes per record the larger of the last step's and the previous estimate
+/// less a quarter (quick to grow, slow to shrink). The limit starts at 1 and
 /// grows at most fourfold per step, so the first record of a source costing 1 ms per record leaves
 /// after 1 ms of work, not after a batch of it, and a task reaches full batches within six steps
 /// when records are cheap (1 → 4 → … → 1024). Time spent writing to a sink or waiting for credit
@@ -51,6 +53,8 @@ package final class StepPacer {
     private var stepBytes = 0
     /// Estimated bytes per record handed to the tail, rounded up.
     private var bytesPerRecord = 0
+    /// The work per record of the last timed step, in nanoseconds (`nil` before the first).
+    private var lastWorkPerRecord: Double?
     /// Whether this step's work is timed, and how many steps are left until the next timed one.
     private var timing = true
     private var untimedLeft = 0
@@ -98,12 +102,16 @@ package final class StepPacer {
         let cheap = work &* 8 <= workBudget
         if limit == batchSize, !timed || work &* Int64(batchSize) <= workBudget &* Int64(records),
            bytesPerRecord &* batchSize <= byteBudget {
+            if timed { lastWorkPerRecord = Double(work) / Double(records) }
             scheduleTiming(cheap: cheap || !timed)
             return
         }
         var next = Swift.min(batchSize, timed ? limit &* 4 : limit)
-        if timed && work > 0 {
-            next = Swift.min(next, Int(Swift.min(Double(batchSize), Double(workBudget) * Double(records) / Double(work))))
+        if timed {
+            let perRecord = Double(work) / Double(records)
+            let estimate = lastWorkPerRecord.map { Swift.min(perRecord, $0) } ?? perRecord
+            lastWorkPerRecord = perRecord
+            if estimate > 0 { next = Swift.min(next, Int(Swift.min(Double(batchSize), Double(workBudget) / estimate))) }
         }
         if bytesPerRecord > 0 { next = Swift.min(next, byteBudget / bytesPerRecord) }
         limit = Swift.max(1, next)

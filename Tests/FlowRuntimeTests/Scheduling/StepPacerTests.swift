@@ -39,7 +39,22 @@ struct StepPacerTests {
         step(pacer, clock, records: 4, milliseconds: 4)
         #expect(pacer.limit == 5)
         step(pacer, clock, records: 5, milliseconds: 20)
-        #expect(pacer.limit == 1, "4 ms per record: not even one fits, and a step takes at least one")
+        #expect(pacer.limit == 5, "one step at 4 ms per record could be a preemption: not yet believed")
+        step(pacer, clock, records: 5, milliseconds: 20)
+        #expect(pacer.limit == 1, "two at 4 ms per record: not even one fits, and a step takes at least one")
+    }
+
+    @Test("One slow step among cheap ones (the thread preempted) does not shrink the next steps")
+    func preemptedStep() {
+        let (pacer, clock) = pacer(flushTimeout: .milliseconds(10))
+        clock.step()  // the clock reads 1 ms, so a timed step's start is not 0
+        for _ in 0..<5 { step(pacer, clock, records: pacer.limit) }
+        #expect(pacer.limit == 1024)
+        while pacer.now() == 0 { step(pacer, clock, records: 1024) }  // the next step is timed
+        step(pacer, clock, records: 1024, milliseconds: 8)  // 8 ms for 1024 cheap records: preempted
+        #expect(pacer.limit == 1024)
+        step(pacer, clock, records: 1024)
+        #expect(pacer.limit == 1024)
     }
 
     @Test("When records become cheap again, the limit grows back")
