@@ -60,13 +60,7 @@ where Function.Input: Sendable {
           try input.withUnsafeBuffers { records, timestamps in
             for index in records.indices {
                 let record = records[index]
-                let keyValue: Key
-                do {
-                    keyValue = try key(record)
-                } catch {
-                    throw RecordFailure(stage: 0, recordIndex: index, record: FlowError.describe(record), origin: .keySelector, underlying: error)
-                }
-                if keyValue != keyValue { throw KeyNotEqualToItself.failure(keyValue, record: record, at: index) }
+                let keyValue = try _stateKey(of: record, at: index, by: key)
                 do {
                     let result = try Self.update(&state[keyValue, default: function.makeAccumulator()], with: record, function)
                     output.append(Keyed(key: keyValue, value: result), at: timestamps[index])

@@ -47,16 +47,12 @@ public struct KeyedCoProcessOperator<Function: KeyedCoProcessFunction>: OneInput
             try input.withUnsafeBuffers { records, timestamps in
                 for index in records.indices {
                     let record = records[index]
-                    let key: Function.Key
-                    do {
+                    let key = try _stateKey(of: record, at: index) { record in
                         switch record {
-                        case .first(let value): key = try keyFirst(value)
-                        case .second(let value): key = try keySecond(value)
+                        case .first(let value): try keyFirst(value)
+                        case .second(let value): try keySecond(value)
                         }
-                    } catch {
-                        throw RecordFailure(stage: 0, recordIndex: index, record: FlowError.describe(record), origin: .keySelector, underlying: error)
                     }
-                    if key != key { throw KeyNotEqualToItself.failure(key, record: record, at: index) }
                     do {
                         switch record {
                         case .first(let value):

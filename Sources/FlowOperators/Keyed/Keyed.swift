@@ -46,3 +46,20 @@ extension KeyNotEqualToItself {
                       underlying: KeyNotEqualToItself(key: FlowError.describe(key)))
     }
 }
+
+/// The key of `record`, at `index` in its batch, by which a keyed stage finds its state: a throwing
+/// `selector` fails as the key selector (``RecordFailure/Origin/keySelector``), a key not equal to
+/// itself as the key (``RecordFailure/Origin/key``). Not API.
+///
+/// - Complexity: O(1) plus the selector; inlined into the keyed operators' loops.
+@inlinable @inline(__always)
+func _stateKey<Record, Key: Equatable>(of record: Record, at index: Int, by selector: (Record) throws -> Key) throws -> Key {
+    let key: Key
+    do {
+        key = try selector(record)
+    } catch {
+        throw RecordFailure(stage: 0, recordIndex: index, record: FlowError.describe(record), origin: .keySelector, underlying: error)
+    }
+    if key != key { throw KeyNotEqualToItself.failure(key, record: record, at: index) }
+    return key
+}

@@ -36,13 +36,7 @@ public struct KeyedReduceOperator<Element: Sendable, Key: Hashable & Sendable>: 
           try input.withUnsafeBuffers { records, timestamps in
             for index in records.indices {
                 let record = records[index]
-                let keyValue: Key
-                do {
-                    keyValue = try key(record)
-                } catch {
-                    throw RecordFailure(stage: 0, recordIndex: index, record: FlowError.describe(record), origin: .keySelector, underlying: error)
-                }
-                if keyValue != keyValue { throw KeyNotEqualToItself.failure(keyValue, record: record, at: index) }
+                let keyValue = try _stateKey(of: record, at: index, by: key)
                 do {
                     if let slot = state.index(forKey: keyValue) {
                         let reduced = try combine(state.values[slot], record)
