@@ -59,17 +59,24 @@ extension ByteSized {
 
     @inlinable
     public static func prefix(of records: UnsafeBufferPointer<Self>, fittingIn budget: Int) -> (count: Int, bytes: Int) {
-        guard !records.isEmpty else { return (0, 0) }
-        var total = records[0].byteSize
-        var count = 1
-        while count < records.count {
-            let next = total &+ records[count].byteSize
-            if next > budget { break }
-            total = next
-            count += 1
-        }
-        return (count, total)
+        _prefix(of: records, fittingIn: budget) { $0.byteSize }
     }
+}
+
+/// The loop of ``ByteSized/prefix(of:fittingIn:)``: records from the front while their sizes, by
+/// `size`, fit in `budget`, and at least one. Not API.
+@inlinable @inline(__always)
+func _prefix<Record>(of records: UnsafeBufferPointer<Record>, fittingIn budget: Int, size: (Record) -> Int) -> (count: Int, bytes: Int) {
+    guard !records.isEmpty else { return (0, 0) }
+    var total = size(records[0])
+    var count = 1
+    while count < records.count {
+        let next = total &+ size(records[count])
+        if next > budget { break }
+        total = next
+        count += 1
+    }
+    return (count, total)
 }
 
 /// The bytes a container's elements hold: summed through ``ByteSized`` where the element type
@@ -124,48 +131,38 @@ extension _ArrayLikeByteSized {
     ///
     /// - Complexity: O(1) for elements of fixed size, O(count) otherwise.
     @inlinable
-    public var byteSize: Int {
-        MemoryLayout<Self>.stride &+ (isEmpty ? 0 : _heapHeaderBytes &+ _elementBytes(self))
-    }
+    public var byteSize: Int { Self._bytes(of: self, sizedElement: Self._sizedElement) }
 
     /// - Complexity: O(records.count), the element type looked at once.
     @inlinable
     public static func byteSize(of records: UnsafeBufferPointer<Self>) -> Int {
+        let sizedElement = _sizedElement
         var total = 0
-        if let sized = Element.self as? any ByteSized.Type, !sized.hasFixedByteSize {
-            for record in records { total &+= _arrayBytes(record, as: sized) }
-        } else {
-            let stride = MemoryLayout<Element>.stride
-            for record in records { total &+= MemoryLayout<Self>.stride &+ (record.isEmpty ? 0 : _heapHeaderBytes &+ record.count &* stride) }
-        }
+        for record in records { total &+= _bytes(of: record, sizedElement: sizedElement) }
         return total
     }
 
     /// - Complexity: O(count returned), the element type looked at once.
     @inlinable
     public static func prefix(of records: UnsafeBufferPointer<Self>, fittingIn budget: Int) -> (count: Int, bytes: Int) {
-        guard !records.isEmpty else { return (0, 0) }
-        let sized = Element.self as? any ByteSized.Type
-        let measure = { (record: Self) -> Int in
-            if let sized, !sized.hasFixedByteSize { return _arrayBytes(record, as: sized) }
-            return MemoryLayout<Self>.stride &+ (record.isEmpty ? 0 : _heapHeaderBytes &+ record.count &* MemoryLayout<Element>.stride)
-        }
-        var total = measure(records[0])
-        var count = 1
-        while count < records.count {
-            let next = total &+ measure(records[count])
-            if next > budget { break }
-            total = next
-            count += 1
-        }
-        return (count, total)
+        let sizedElement = _sizedElement
+        return _prefix(of: records, fittingIn: budget) { _bytes(of: $0, sizedElement: sizedElement) }
     }
-}
 
-/// One array-like record's ``ByteSized/byteSize`` once its element type is known to be `Sized`.
-@usableFromInline
-func _arrayBytes<Records: Collection, Sized: ByteSized>(_ record: Records, as sized: Sized.Type) -> Int {
-    MemoryLayout<Records>.stride &+ (record.isEmpty ? 0 : _heapHeaderBytes &+ _elementBytes(record, as: sized))
+    /// The element type as ``ByteSized``, if its size varies (else elements count by their stride).
+    @inlinable
+    static var _sizedElement: (any ByteSized.Type)? {
+        guard let sized = Element.self as? any ByteSized.Type, !sized.hasFixedByteSize else { return nil }
+        return sized
+    }
+
+    /// One record's size, its element type already looked at.
+    @inlinable @inline(__always)
+    static func _bytes(of record: Self, sizedElement: (any ByteSized.Type)?) -> Int {
+        guard !record.isEmpty else { return MemoryLayout<Self>.stride }
+        let elements = if let sizedElement { _elementBytes(record, as: sizedElement) } else { record.count &* MemoryLayout<Element>.stride }
+        return MemoryLayout<Self>.stride &+ _heapHeaderBytes &+ elements
+    }
 }
 
 extension Array: _ArrayLikeByteSized {}

@@ -98,19 +98,18 @@ package final class StepPacer {
         guard records > 0, isPaced else { return }
         let average = (bytes + records - 1) / records
         bytesPerRecord = Swift.max(average, bytesPerRecord - bytesPerRecord / 4)
+        let previousWork = lastWorkPerRecord
+        if timed { lastWorkPerRecord = Double(work) / Double(records) }
         // The common case, all in integers: full batches of cheap, small records stay full.
         let cheap = work &* 8 <= workBudget
         if limit == batchSize, !timed || work &* Int64(batchSize) <= workBudget &* Int64(records),
            bytesPerRecord &* batchSize <= byteBudget {
-            if timed { lastWorkPerRecord = Double(work) / Double(records) }
             scheduleTiming(cheap: cheap || !timed)
             return
         }
         var next = Swift.min(batchSize, timed ? limit &* 4 : limit)
-        if timed {
-            let perRecord = Double(work) / Double(records)
-            let estimate = lastWorkPerRecord.map { Swift.min(perRecord, $0) } ?? perRecord
-            lastWorkPerRecord = perRecord
+        if timed, let perRecord = lastWorkPerRecord {
+            let estimate = previousWork.map { Swift.min(perRecord, $0) } ?? perRecord
             if estimate > 0 { next = Swift.min(next, Int(Swift.min(Double(batchSize), Double(workBudget) / estimate))) }
         }
         if bytesPerRecord > 0 { next = Swift.min(next, byteBudget / bytesPerRecord) }

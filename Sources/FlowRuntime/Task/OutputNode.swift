@@ -207,9 +207,7 @@ final class EdgeRouter<Element> {
             batch.moveRecords(from: 0, appendingTo: &rest)
         }
         batch.removeAll(keepingCapacity: true)
-        emitCurrent()
-        current.swapContents(with: &rest)
-        currentBytes = restBytes
+        emitCurrent(continuingWith: consume rest, bytes: restBytes)
     }
 
     /// Sends the records at the front of `current` that fit in a batch and keeps the rest (moved,
@@ -225,9 +223,7 @@ final class EdgeRouter<Element> {
         current.moveRecords(from: count, appendingTo: &rest)
         let restBytes = currentBytes - bytes
         currentBytes = bytes
-        emitCurrent()
-        current.swapContents(with: &rest)
-        currentBytes = restBytes
+        emitCurrent(continuingWith: consume rest, bytes: restBytes)
     }
 
     /// For a record type whose size varies: measures what the last partitioning appended to each
@@ -316,24 +312,30 @@ final class EdgeRouter<Element> {
         return waiting ? (sent ? .partly : .blocked) : .drained
     }
 
+    /// Sends `current` and starts a fresh batch.
     private func emitCurrent() {
+        emitCurrent(continuingWith: nil, bytes: 0)
+    }
+
+    /// Sends `current` and continues with `next` (of `nextBytes` bytes), or a fresh batch if nil.
+    private func emitCurrent(continuingWith next: consuming Batch<Element>?, bytes nextBytes: Int) {
         let bytes = currentBytes
-        currentBytes = 0
+        currentBytes = nextBytes
         switch mode {
         case .forward:
             enqueue(batch: &current, bytes: bytes, on: 0)
-            current = fresh(from: 0)
+            current = next ?? fresh(from: 0)
         case .rebalance:
             let target = nextChannel
             nextChannel = (nextChannel + 1) % channels.count
             enqueue(batch: &current, bytes: bytes, on: target)
-            current = fresh(from: target)
+            current = next ?? fresh(from: target)
         case .broadcast:
             for index in channels.indices {
                 var copy = current
                 enqueue(batch: &copy, bytes: bytes, on: index)
             }
-            current = Batch(capacity: recordLimit)
+            current = next ?? Batch(capacity: recordLimit)
         case .hash, .custom:
             preconditionFailure("EdgeRouter(\(mode)): emitCurrent on a partitioned edge")
         }

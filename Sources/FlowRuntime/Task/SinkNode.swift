@@ -10,9 +10,6 @@ final class SinkNode<Input>: Node<Input> {
     /// Measures the batches written, for the pacer: what one step hands to the sink counts
     /// against one batch's byte budget.
     private let meter = RecordMeter<Input>()
-    /// `meter.fixedSize`, kept here so that counting a batch of fixed-size records is a
-    /// multiplication, not a generic call.
-    private let fixedRecordSize: Int?
     private let pacer: StepPacer
     /// Kept between batches. Confined to the task, never accessed overlapping: no dynamic exclusivity check.
     @exclusivity(unchecked) private var scratch: Batch<Input>
@@ -22,7 +19,6 @@ final class SinkNode<Input>: Node<Input> {
 
     init(writer: AnySinkWriter<Input>, stage: PlannedStage, counters: StageCounters, subtask: Int, batchSize: Int, pacer: StepPacer) {
         self.pacer = pacer
-        fixedRecordSize = meter.fixedSize
         self.writer = writer
         self.stage = stage
         self.counters = counters
@@ -51,7 +47,7 @@ final class SinkNode<Input>: Node<Input> {
     final func write(_ batch: inout Batch<Input>) async throws {
         let count = batch.count
         if count > 0 {
-            pacer.addOutputBytes(fixedRecordSize.map { count &* $0 } ?? meter.bytes(of: batch))
+            pacer.addOutputBytes(meter.bytes(of: batch))
             // Not through `guarded`: a closure costs an async frame per batch.
             do {
                 // A writer that can write without suspending is called synchronously.

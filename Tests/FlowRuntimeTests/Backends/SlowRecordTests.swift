@@ -92,6 +92,7 @@ extension PoolTimingTests {
             _ = try await execution(of: job, on: backend).run()
             #expect(written.count == Self.records)
             let latency = try #require(arrival.latency)
+            print("slow records, \(stage.rawValue) on \(backend): first record at the sink after \(latency)")
             // A batch of 300 records at 1 ms each would take 300 ms; the pacer keeps a step within
             // half the flush timeout and the router sends a partial batch once it is that old, so
             // about 1–2 flush timeouts pass (the bound leaves room for a loaded machine).
