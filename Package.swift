@@ -23,6 +23,9 @@ let package = Package(
         .library(name: "FlowTesting", targets: ["FlowTesting"]),
         .library(name: "FlowCodec", targets: ["FlowCodec"]),
     ],
+    dependencies: [
+        .package(url: "https://github.com/x-sheep/swift-property-based", exact: "2.0.1"),
+    ],
     targets: [
         .target(name: "FlowCore", swiftSettings: strict),
         .target(name: "FlowCodec", dependencies: ["FlowCore"], swiftSettings: strict),
@@ -46,12 +49,12 @@ let package = Package(
         .executableTarget(name: "WordCount", dependencies: ["Flow"], path: "Examples/WordCount", exclude: ["README.md"]),
         .executableTarget(name: "BidStream", dependencies: ["Flow"], path: "Examples/BidStream", exclude: ["README.md"]),
 
-        .testTarget(name: "FlowCoreTests", dependencies: ["FlowCore"]),
+        .testTarget(name: "FlowCoreTests", dependencies: ["FlowCore", .product(name: "PropertyBased", package: "swift-property-based")]),
         .testTarget(name: "FlowCodecTests", dependencies: ["FlowCodec"]),
         .testTarget(name: "FlowGraphTests", dependencies: ["FlowGraph", "FlowCore"]),
-        .testTarget(name: "FlowOperatorsTests", dependencies: ["FlowOperators", "FlowCore"]),
+        .testTarget(name: "FlowOperatorsTests", dependencies: ["FlowOperators", "FlowCore", .product(name: "PropertyBased", package: "swift-property-based")]),
         .testTarget(name: "FlowPlannerTests", dependencies: ["Flow", "FlowPlanner", "FlowGraph"]),
-        .testTarget(name: "FlowRuntimeTests", dependencies: ["Flow", "FlowRuntime", "FlowTesting"]),
+        .testTarget(name: "FlowRuntimeTests", dependencies: ["Flow", "FlowRuntime", "FlowTesting", .product(name: "PropertyBased", package: "swift-property-based")]),
         .testTarget(name: "FlowDSLTests", dependencies: ["Flow", "FlowTesting"]),
         .testTarget(name: "FlowIntegrationTests", dependencies: ["Flow", "FlowTesting"]),
         .testTarget(name: "FlowArchitectureTests"),

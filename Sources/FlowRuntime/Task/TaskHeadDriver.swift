@@ -1,0 +1,34 @@
+import FlowCore
+import FlowGraph
+
+/// What one scheduling step of a task achieved.
+enum StepResult: Equatable {
+    /// The task moved records or control elements.
+    case progressed
+    /// The task's source has nothing now; look again at `until` (or soon, if nil).
+    case idle(until: ContinuousClock.Instant?)
+    /// The task waits for input from its channels.
+    case waitingForInput
+    /// The task waits for credit on an output channel.
+    case waitingForCredit
+    /// The task is done.
+    case finished
+}
+
+/// Where a task instance's elements come from.
+///
+/// A base class, not a protocol: a call through a protocol existential goes through an async
+/// witness thunk, one more async frame per step.
+class TaskHeadDriver {
+    /// Whether the input has ended and the body was finished.
+    final var hasEnded = false
+
+    /// Opens the head's source or nothing.
+    func open() async throws {}
+    /// Moves one batch or control element into the task's body.
+    func step() async throws -> StepResult { preconditionFailure("\(Self.self): step not overridden") }
+    /// Tries to send queued output downstream.
+    func drain() -> DrainResult { preconditionFailure("\(Self.self): drain not overridden") }
+    /// Releases the source, if any and if it was opened (on success, failure and cancellation).
+    func close() async {}
+}
