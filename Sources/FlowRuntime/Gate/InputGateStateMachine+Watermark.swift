@@ -49,10 +49,7 @@ extension InputGateStateMachine {
     ///
     /// - Complexity: O(channels) when the channel's watermark moves forward, else O(1); no allocation.
     public mutating func watermarkReceived(_ watermark: Watermark, on index: Int) -> WatermarkAction {
-        let state = channelStates[index]
-        guard state == .reading || state == .delivered else {
-            preconditionFailure("InputGateStateMachine: watermarkReceived(\(watermark)) on \(channels[index]) in state \(state), \(barrierState)")
-        }
+        _ = readChannelState(index, event: "watermarkReceived(\(watermark))")
         guard !valveChannels[index].isIdle, watermark > valveChannels[index].watermark else { return .none }
         valveChannels[index].watermark = watermark
         if !valveChannels[index].counts {
@@ -66,10 +63,7 @@ extension InputGateStateMachine {
     ///
     /// - Complexity: O(channels); no allocation.
     public mutating func watermarkStatusReceived(_ status: WatermarkStatus, on index: Int) -> WatermarkAction {
-        let state = channelStates[index]
-        guard state == .reading || state == .delivered else {
-            preconditionFailure("InputGateStateMachine: watermarkStatusReceived(\(status)) on \(channels[index]) in state \(state), \(barrierState)")
-        }
+        _ = readChannelState(index, event: "watermarkStatusReceived(\(status))")
         switch status {
         case .idle:
             guard !valveChannels[index].isIdle else { return .none }

@@ -188,10 +188,7 @@ public struct InputGateStateMachine: Sendable {
     ///
     /// - Complexity: O(channels) when an alignment ends or is overtaken, else O(1).
     public mutating func barrierReceived(_ barrier: CheckpointBarrier, on index: Int) -> BarrierAction {
-        let state = channelStates[index]
-        guard state == .reading || state == .delivered else {
-            preconditionFailure("InputGateStateMachine: barrierReceived(\(barrier)) on \(channels[index]) in state \(state), \(barrierState)")
-        }
+        let state = readChannelState(index, event: "barrierReceived(\(barrier))")
         switch barrierState {
         case .noCheckpointPending(let latest):
             guard barrier.checkpointID > latest else { return .ignore }
@@ -222,10 +219,7 @@ public struct InputGateStateMachine: Sendable {
     ///
     /// - Complexity: O(channels) when it cancels the pending alignment, else O(1).
     public mutating func cancelReceived(_ id: Int64, on index: Int) -> CancelAction {
-        let state = channelStates[index]
-        guard state == .reading || state == .delivered else {
-            preconditionFailure("InputGateStateMachine: cancelReceived(\(id)) on \(channels[index]) in state \(state), \(barrierState)")
-        }
+        _ = readChannelState(index, event: "cancelReceived(\(id))")
         switch barrierState {
         case .noCheckpointPending(let latest):
             guard id > latest else { return .ignore }
@@ -242,10 +236,7 @@ public struct InputGateStateMachine: Sendable {
     ///
     /// - Complexity: O(channels).
     public mutating func endOfInputReceived(on index: Int) -> EndOfInputAction {
-        let state = channelStates[index]
-        guard state == .reading || state == .delivered else {
-            preconditionFailure("InputGateStateMachine: endOfInputReceived on \(channels[index]) in state \(state), \(barrierState)")
-        }
+        let state = readChannelState(index, event: "endOfInputReceived")
         channelStates[index] = .ended
         openChannels -= 1
         var completed: CheckpointBarrier?
@@ -264,6 +255,16 @@ public struct InputGateStateMachine: Sendable {
         let watermark = valveChannelEnded(index)
         if let completed { return .forwardBarrier(completed, then: watermark) }
         return .updateWatermark(watermark)
+    }
+
+    /// The state of the channel at `index`, from which `event` was just read: nothing can be read
+    /// from a blocked or ended channel.
+    func readChannelState(_ index: Int, event: @autoclosure () -> String) -> ChannelState {
+        let state = channelStates[index]
+        guard isReadable(index) else {
+            preconditionFailure("InputGateStateMachine: \(event()) on \(channels[index]) in state \(state), \(barrierState)")
+        }
+        return state
     }
 
     /// What a channel that delivers the pending barrier becomes in this mode.
