@@ -14,8 +14,13 @@ extension StreamElement: Sendable where Element: Sendable {}
 public enum ControlElement: Hashable, Sendable, CustomStringConvertible {
     /// Event time has advanced on this channel.
     case watermark(Watermark)
+    /// The channel's producer became idle (its watermark stops holding event time back) or active again.
+    case watermarkStatus(WatermarkStatus)
     /// A checkpoint barrier.
     case barrier(CheckpointBarrier)
+    /// Checkpoint `id` was abandoned upstream: a task aligning it releases its channels and passes
+    /// this on once instead of the barrier.
+    case cancelCheckpoint(Int64)
     /// A latency marker.
     case latencyMarker(LatencyMarker)
     /// The channel's producer has finished; nothing follows.
@@ -24,7 +29,9 @@ public enum ControlElement: Hashable, Sendable, CustomStringConvertible {
     public var description: String {
         switch self {
         case .watermark(let watermark): watermark.description
+        case .watermarkStatus(let status): status.description
         case .barrier(let barrier): barrier.description
+        case .cancelCheckpoint(let id): "CancelCheckpoint(\(id))"
         case .latencyMarker(let marker): marker.description
         case .endOfInput: "EndOfInput"
         }

@@ -56,6 +56,8 @@ final class OperatorNode<Input, Output>: Node<Input> {
         if batch.capacity > scratch.capacity { batch.swapContents(with: &scratch) }
     }
 
+    /// Gives a watermark to the operator and passes on what it forwards; every other control
+    /// element (watermark status, barrier, cancellation, latency marker) passes on unchanged.
     override func control(_ element: ControlElement) async throws {
         if case .watermark(let watermark) = element {
             var output = next.takeBuffer()

@@ -61,6 +61,8 @@ final class SinkNode<Input>: Node<Input> {
         if batch.capacity > scratch.capacity { batch.swapContents(with: &scratch) }
     }
 
+    /// Gives a watermark to the writer; the other control elements (watermark status, barriers,
+    /// cancellations, latency markers) end here, as the writer has no hook for them yet.
     override func control(_ element: ControlElement) async throws {
         if case .watermark(let watermark) = element {
             try await guarded(while: "taking a watermark") { try await writer.processWatermark(watermark) }

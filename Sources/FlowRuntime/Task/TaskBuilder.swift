@@ -104,9 +104,14 @@ struct TaskBuilder {
             let span = StageSpan(stages: task.stages, first: 0, count: transformStart, counters: counters, subtask: subtask)
             head = try Self.makeSourceHead(factory, first: next, context: sourceContext, span: span, batchSize: batchSize, pacer: pacer)
         case .input:
-            var receivers: [AnyObject] = []
+            // Each channel keeps its identity: its edge's position among the task's inputs, and its sender.
+            var receivers: [InputChannel] = []
+            var input = 0
             for (edgeIndex, edge) in plan.edges.enumerated() where edge.to == task.id {
-                for sender in channels[edgeIndex] { if let channel = sender[subtask] { receivers.append(channel) } }
+                for (sender, row) in channels[edgeIndex].enumerated() {
+                    if let channel = row[subtask] { receivers.append(InputChannel(id: InputChannelID(input: input, sender: sender), bridge: channel)) }
+                }
+                input += 1
             }
             head = try Self.makeInputHead(task: task, first: next, receivers: receivers, pacer: pacer)
         }
@@ -180,7 +185,7 @@ struct TaskBuilder {
         return SourceHead(reader: factory.makeReader(), first: first, context: context, span: span, batchSize: batchSize, pacer: pacer)
     }
 
-    private static func makeInputHead(task: PhysicalTask, first: AnyObject, receivers: [AnyObject], pacer: StepPacer) throws -> TaskHeadDriver {
+    private static func makeInputHead(task: PhysicalTask, first: AnyObject, receivers: [InputChannel], pacer: StepPacer) throws -> TaskHeadDriver {
         let visitor = InputHeadMaker(first: first, receivers: receivers, taskName: task.name, pacer: pacer)
         if let piece = task.pieces.first { return try openInput(piece.body, visitor) }
         if case .sink(let factory) = task.tail { return try openSinkInput(factory, visitor) }
@@ -211,9 +216,15 @@ private struct BridgeMaker: ElementTypeVisitor {
     }
 }
 
+/// One channel into a task instance, erased, with the identity its input gate knows it by.
+private struct InputChannel {
+    var id: InputChannelID
+    var bridge: AnyObject
+}
+
 private struct InputHeadMaker: ElementTypeVisitor {
     let first: AnyObject
-    let receivers: [AnyObject]
+    let receivers: [InputChannel]
     let taskName: String
     let pacer: StepPacer
 
@@ -221,13 +232,13 @@ private struct InputHeadMaker: ElementTypeVisitor {
         guard let first = first as? Node<Element> else {
             throw FlowError(.internalError, "task '\(taskName)': its body does not consume \(Element.self)")
         }
-        let channels = try receivers.map { object -> any BridgeReceiver<Element> in
-            guard let channel = object as? RingBridge<Element> else {
+        let channels = try receivers.map { receiver -> any BridgeReceiver<Element> in
+            guard let channel = receiver.bridge as? RingBridge<Element> else {
                 throw FlowError(.internalError, "task '\(taskName)': an input channel does not carry \(Element.self)")
             }
             return channel
         }
-        return InputHead(channels: channels, first: first, pacer: pacer)
+        return InputHead(channels: channels, ids: receivers.map(\.id), first: first, pacer: pacer)
     }
 }
 
