@@ -4,10 +4,7 @@
 //
 //   swift run -c release TimerSweep [timers] [keys] [timers per step]
 //
-// Prints one line per phase and one for the sweep's steps.
-#if canImport(Glibc)
-import Glibc
-#endif
+// Prints one line per phase. PeakResident.swift is a symlink to BigRecords'.
 import Flow
 
 let arguments = CommandLine.arguments.dropFirst().compactMap { Int($0) }
@@ -15,12 +12,6 @@ let timers = arguments.count > 0 ? arguments[0] : 10_000_000
 let keys = arguments.count > 1 ? arguments[1] : 1_000_000
 let step = arguments.count > 2 ? arguments[2] : 4096
 let maxParallelism = KeyGroup.defaultMaxParallelism
-
-func peakResidentMiB() -> Double {
-    var usage = rusage()
-    getrusage(RUSAGE_SELF.rawValue, &usage)
-    return Double(usage.ru_maxrss) / 1024  // kilobytes on Linux
-}
 
 func seconds(_ duration: Duration) -> Double {
     Double(duration.components.seconds) + Double(duration.components.attoseconds) * 1e-18
