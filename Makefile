@@ -12,7 +12,7 @@ test:           ## Run every test (what CI runs)
 specs:          ## Model-check the Promela models in Specs/ with spin (part of `test`)
 	scripts/check-specs
 
-bench:          ## Run the benchmarks (release build of Benchmarks/; minutes): every package benchmark, the fused chain's batch sweep, the latency run, the sum on every backend and the 1 MiB-record memory probe
+bench:          ## Run the benchmarks (release build of Benchmarks/; minutes): every package benchmark, the fused chain's batch sweep, the latency run, the sum on every backend the 1 MiB-record memory probe and the timer sweep
 	scripts/bootstrap
 	# Rebuild Flow and the benchmarks from scratch in release (about 90 s): an incremental
 	# release build kept stale specializations of Flow's @inlinable code after it changed, and
@@ -25,6 +25,7 @@ bench:          ## Run the benchmarks (release build of Benchmarks/; minutes): e
 	cd Benchmarks && swift run -c release LatencyBenchmark
 	cd Benchmarks && swift run -c release SumBackendsBenchmark
 	cd Benchmarks && swift run -c release BigRecordsBenchmark 1 && swift run -c release BigRecordsBenchmark 2
+	cd Benchmarks && swift run -c release TimerSweep
 
 clean:
 	rm -rf .build .build-* Benchmarks/.build

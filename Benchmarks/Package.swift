@@ -15,6 +15,8 @@ import PackageDescription
 //   cd Benchmarks && swift run -c release FusedChainSweep typed 10 64 1024 4096
 // 1 MiB records through a keyed exchange into a slow sink, peak resident memory per process:
 //   cd Benchmarks && swift run -c release BigRecordsBenchmark 2
+// 10M event-time timers over 1M keys registered, then fired in steps of 4096 by one sweep:
+//   cd Benchmarks && swift run -c release TimerSweep
 // `make bench` at the repository root runs all of them. Figures: Docs/PERFORMANCE.md.
 let package = Package(
     name: "FlowBenchmarks",
@@ -94,6 +96,15 @@ let package = Package(
                 .product(name: "Flow", package: "Flow"),
             ],
             path: "Tools/BigRecords"
+        ),
+        // 10M event-time timers over 1M keys in one TimerService, fired by one watermark sweep in
+        // bounded steps: timers/s, peak resident memory, the longest step.
+        .executableTarget(
+            name: "TimerSweep",
+            dependencies: [
+                .product(name: "Flow", package: "Flow"),
+            ],
+            path: "Tools/TimerSweep"
         ),
     ],
     swiftLanguageModes: [.v6]

@@ -4,9 +4,6 @@
 //   swift run -c release BigRecordsBenchmark [parallelism] [records] [sink µs per record]
 //
 // Prints one line: parallelism, records, seconds, peak resident MiB, and the bridges' counts.
-#if canImport(Glibc)
-import Glibc
-#endif
 import Flow
 
 let arguments = CommandLine.arguments.dropFirst().compactMap { Int($0) }
@@ -24,12 +21,6 @@ struct SlowSink: SinkWriter {
         try await Task.sleep(for: .microseconds(sinkMicroseconds * batch.count))
         batch.removeAll(keepingCapacity: true)
     }
-}
-
-func peakResidentMiB() -> Double {
-    var usage = rusage()
-    getrusage(RUSAGE_SELF.rawValue, &usage)
-    return Double(usage.ru_maxrss) / 1024  // kilobytes on Linux
 }
 
 let job = try Job("big-records", configuration: ExecutionConfiguration(defaultParallelism: parallelism)) {

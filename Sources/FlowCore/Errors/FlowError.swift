@@ -29,6 +29,11 @@ public struct FlowError: Error, Sendable, CustomStringConvertible {
         public static let sinkFailed = Code("sinkFailed")
         /// Bytes could not be decoded: truncated, corrupt, or of another format version.
         public static let malformedData = Code("malformedData")
+        /// Saved state cannot be restored into this operator instance: it belongs to another
+        /// operator uid, covers key groups the instance does not own, was cut with another max
+        /// parallelism, or holds entries of another type. The message names which; restore the
+        /// matching state (the same uid and max parallelism, cut to the instance's key groups).
+        public static let stateRestoreFailed = Code("stateRestoreFailed")
         /// The job was cancelled before it finished.
         public static let cancelled = Code("cancelled")
         /// Flow itself broke an invariant: a bug to report, with this message.

@@ -72,7 +72,7 @@ public struct ConnectedKeyedStreams<First: Sendable, Second: Sendable, Key: Hash
     /// The stage is named "KeyedCoProcess" unless renamed; its state is kept in memory, in the
     /// instance that owns the key.
     ///
-    /// - Complexity: per record, one key selector call, one hash lookup and one call of the
+    /// - Complexity: per record, one key selector call, one stable hash, one state probe and one call of the
     ///   function of its input.
     @inlinable
     public func process<Function: KeyedCoProcessFunction>(_ function: Function) -> DataStream<Function.Output>

@@ -6,8 +6,8 @@ public protocol AggregateSpecification: Sendable {}
 public protocol AggregateFunction<Input, Result>: AggregateSpecification {
     /// The type of the records aggregated.
     associatedtype Input
-    /// The running state per key.
-    associatedtype Accumulator
+    /// The running state per key (`Sendable`: it is checkpointed).
+    associatedtype Accumulator: Sendable
     /// The type of the value emitted.
     associatedtype Result: Sendable
 

@@ -28,8 +28,9 @@ public import FlowCore
 /// The function is a constant value shared by the keys of one instance; the per-key state is
 /// owned by the instance's operator, confined to its task.
 public protocol KeyedCoProcessFunction<Key, First, Second, Output>: Sendable {
-    /// The type of the key both inputs are partitioned by.
-    associatedtype Key: Hashable & Sendable
+    /// The type of the key both inputs are partitioned by (stable-hashable: it picks the key
+    /// group that holds the key's state).
+    associatedtype Key: Hashable & Sendable & StableHashable
     /// The type of the first input's records.
     associatedtype First: Sendable
     /// The type of the second input's records.
@@ -43,7 +44,7 @@ public protocol KeyedCoProcessFunction<Key, First, Second, Output>: Sendable {
     /// and emits any number of records into `output` (usually at `timestamp`).
     ///
     /// - Throws: anything; the job fails naming the stage and the record.
-    /// - Complexity: called once per record of the first input, after one hash lookup of its key.
+    /// - Complexity: called once per record of the first input, after one probe for its key.
     func processFirst(_ value: First, at timestamp: EventTime, key: Key, state: inout State?,
                       into output: inout some RecordCollector<Output>) throws
 
@@ -51,7 +52,7 @@ public protocol KeyedCoProcessFunction<Key, First, Second, Output>: Sendable {
     /// `state` and emits any number of records into `output` (usually at `timestamp`).
     ///
     /// - Throws: anything; the job fails naming the stage and the record.
-    /// - Complexity: called once per record of the second input, after one hash lookup of its key.
+    /// - Complexity: called once per record of the second input, after one probe for its key.
     func processSecond(_ value: Second, at timestamp: EventTime, key: Key, state: inout State?,
                        into output: inout some RecordCollector<Output>) throws
 }

@@ -13,14 +13,22 @@ public struct Reduce<Element: Sendable>: ConfigurableStage, Sendable {
     }
 }
 
-/// The operator behind ``Reduce``: one reduced value per key, kept in memory.
-public struct KeyedReduceOperator<Element: Sendable, Key: Hashable & Sendable>: OneInputOperator {
+/// The operator behind ``Reduce``: one reduced value per key, in a ``RAMValueState``.
+///
+/// Its state covers the key groups of the instance from ``open(context:)``; unopened (a test
+/// driving ``process(_:into:)`` directly) it covers every key group of the default max
+/// parallelism, as the only instance of its stage.
+///
+/// ## Concurrency
+/// An instance, and the state it owns, is confined to the task that runs it.
+public struct KeyedReduceOperator<Element: Sendable, Key: Hashable & Sendable & StableHashable>: OneInputOperator {
     public typealias Input = Element
     public typealias Output = Element
 
     @usableFromInline let key: @Sendable (Element) throws -> Key
     @usableFromInline let combine: @Sendable (Element, Element) throws -> Element
-    @usableFromInline var state: [Key: Element] = [:]
+    /// The reduced value of each key.
+    @usableFromInline var state = _OperatorValueState<Key, Element>(name: "reduce")  // protected by the owning task (confinement)
 
     public init(key: @escaping @Sendable (Element) throws -> Key, combine: @escaping @Sendable (Element, Element) throws -> Element) {
         self.key = key
@@ -28,24 +36,42 @@ public struct KeyedReduceOperator<Element: Sendable, Key: Hashable & Sendable>: 
     }
 
     /// The number of keys with state (for tests and inspection).
-    public var keyCount: Int { state.count }
+    public var keyCount: Int { state.values.count }
 
+    /// The reduced value of `key`, if any (for tests and inspection).
+    public func value(of key: Key) -> Element? {
+        state.values.value(for: key, namespace: EmptyNamespace(), hash: key.stableHashValue)
+    }
+
+    /// Takes the instance's key groups and max parallelism from `context`.
+    ///
+    /// - Throws: ``FlowError/Code/stateRestoreFailed`` if state restored before opening holds keys
+    ///   the instance does not own.
+    public mutating func open(context: OperatorContext) throws {
+        try state.open(context: context)
+    }
+
+    /// Emits, per record, the new reduced value of its key.
+    ///
+    /// - Throws: ``RecordFailure`` naming the record and what failed: the key selector, the
+    ///   combine function, or a key not equal to itself (``KeyNotEqualToItself``).
+    /// - Complexity: O(input.count): per record, one key selector call, one stable hash, one probe
+    ///   and at most one call of `combine`; no allocation in steady state.
     @inlinable
     public mutating func process(_ input: inout Batch<Element>, into output: inout Batch<Element>) throws {
+        let combine = self.combine
         try output.withAppender(reservingCapacity: input.count) { output in
           try input.withUnsafeBuffers { records, timestamps in
             for index in records.indices {
                 let record = records[index]
                 let keyValue = try _stateKey(of: record, at: index, by: key)
                 do {
-                    if let slot = state.index(forKey: keyValue) {
-                        let reduced = try combine(state.values[slot], record)
-                        state.values[slot] = reduced
-                        output.append(reduced, at: timestamps[index])
-                    } else {
-                        state[keyValue] = record
-                        output.append(record, at: timestamps[index])
+                    let reduced = try state.values.modify(keyValue, namespace: EmptyNamespace(), hash: keyValue.stableHashValue) { value in
+                        let reduced = try value.map { try combine($0, record) } ?? record
+                        value = reduced
+                        return reduced
                     }
+                    output.append(reduced, at: timestamps[index])
                 } catch {
                     throw RecordFailure(stage: 0, recordIndex: index, record: FlowError.describe(record), underlying: error)
                 }
@@ -54,4 +80,25 @@ public struct KeyedReduceOperator<Element: Sendable, Key: Hashable & Sendable>: 
         }
         input.removeAll(keepingCapacity: true)
     }
+
+    /// Adds the reduced value of every key to `snapshot`, per key group.
+    ///
+    /// - Throws: ``FlowError/Code/internalError`` if `snapshot` is for another checkpoint, operator
+    ///   uid or max parallelism.
+    /// - Complexity: O(keys).
+    public mutating func snapshotState(checkpoint: Int64, into snapshot: inout KeyedStateSnapshot) throws {
+        try state.snapshot(checkpoint: checkpoint, into: &snapshot)
+    }
+
+    /// Replaces the state with the one `snapshot` holds for this operator.
+    ///
+    /// - Throws: ``FlowError/Code/stateRestoreFailed`` if the snapshot belongs to another operator
+    ///   uid, holds key groups this instance does not own, was cut with another max parallelism, or
+    ///   holds values of another type.
+    /// - Complexity: O(keys restored).
+    public mutating func restoreState(from snapshot: KeyedStateSnapshot) throws {
+        try state.restore(from: snapshot)
+    }
 }
+
+extension KeyedReduceOperator: Sendable {}

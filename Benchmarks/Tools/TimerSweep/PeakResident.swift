@@ -1,0 +1,1 @@
+../BigRecords/PeakResident.swift
