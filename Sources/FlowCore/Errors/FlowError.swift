@@ -31,7 +31,8 @@ public struct FlowError: Error, Sendable, CustomStringConvertible {
         public static let malformedData = Code("malformedData")
         /// Saved state cannot be restored into this operator instance: it belongs to another
         /// operator uid, covers key groups the instance does not own, was cut with another max
-        /// parallelism, or holds entries of another type. The message names which; restore the
+        /// parallelism, holds entries of another type, or (for a source) splits that do not fit its
+        /// input. The message names which; restore the
         /// matching state (the same uid and max parallelism, cut to the instance's key groups).
         public static let stateRestoreFailed = Code("stateRestoreFailed")
         /// The job was cancelled before it finished.

@@ -13,8 +13,17 @@ public struct AnyOneInputOperator<Input, Output> {
     @usableFromInline let _watermark: (Watermark, inout Batch<Output>) throws -> Watermark?
     @usableFromInline let _finish: (inout Batch<Output>) throws -> Void
     @usableFromInline let _counts: (inout [Int]) -> Void
+    @usableFromInline let _fire: (TimeDomain, Int64, Int, inout Batch<Output>) throws -> Bool
+    @usableFromInline let _nextTimer: () -> Int64?
+    @usableFromInline let _snapshot: (Int64, inout KeyedStateSnapshot) throws -> Void
+    @usableFromInline let _restore: (KeyedStateSnapshot) throws -> Void
+    @usableFromInline let _complete: (Int64) throws -> Void
+    @usableFromInline let _aborted: (Int64) -> Void
+    @usableFromInline let _close: () -> Void
     /// The number of stages the operator runs.
     public let stageCount: Int
+    /// Whether the operator may hold timers (see ``OneInputOperator/hasTimers``).
+    public let hasTimers: Bool
 
     @inlinable
     public init<Operator: OneInputOperator>(_ base: Operator) where Operator.Input == Input, Operator.Output == Output {
@@ -24,8 +33,40 @@ public struct AnyOneInputOperator<Input, Output> {
         _watermark = { try box.value.processWatermark($0, into: &$1) }
         _finish = { try box.value.finish(into: &$0) }
         _counts = { counts in box.withValue { $0.internalStageCounts(into: &counts) } }
+        _fire = { domain, time, limit, output in try box.value.fireTimers(domain, dueAt: time, limit: limit, into: &output) }
+        _nextTimer = { box.withValue { $0.nextProcessingTimer } }
+        _snapshot = { checkpoint, snapshot in try box.value.snapshotState(checkpoint: checkpoint, into: &snapshot) }
+        _restore = { try box.value.restoreState(from: $0) }
+        _complete = { try box.value.notifyCheckpointComplete($0) }
+        _aborted = { box.value.notifyCheckpointAborted($0) }
+        _close = { box.value.close() }
         stageCount = Operator.stageCount
+        hasTimers = Operator.hasTimers
     }
+
+    /// See ``OneInputOperator/fireTimers(_:dueAt:limit:into:)``.
+    @inlinable
+    public func fireTimers(_ domain: TimeDomain, dueAt time: Int64, limit: Int, into output: inout Batch<Output>) throws -> Bool {
+        try _fire(domain, time, limit, &output)
+    }
+
+    /// See ``OneInputOperator/nextProcessingTimer``.
+    public var nextProcessingTimer: Int64? { _nextTimer() }
+
+    /// See ``OneInputOperator/snapshotState(checkpoint:into:)``.
+    public func snapshotState(checkpoint: Int64, into snapshot: inout KeyedStateSnapshot) throws { try _snapshot(checkpoint, &snapshot) }
+
+    /// See ``OneInputOperator/restoreState(from:)``.
+    public func restoreState(from snapshot: KeyedStateSnapshot) throws { try _restore(snapshot) }
+
+    /// See ``OneInputOperator/notifyCheckpointComplete(_:)``.
+    public func notifyCheckpointComplete(_ id: Int64) throws { try _complete(id) }
+
+    /// See ``OneInputOperator/notifyCheckpointAborted(_:)``.
+    public func notifyCheckpointAborted(_ id: Int64) { _aborted(id) }
+
+    /// See ``OneInputOperator/close()``.
+    public func close() { _close() }
 
     /// See ``OneInputOperator/open(context:)``.
     @inlinable public func open(context: OperatorContext) throws { try _open(context) }

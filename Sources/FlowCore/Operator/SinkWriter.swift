@@ -28,6 +28,24 @@ public protocol SinkWriter<Input>: SendableMetatype {
     /// Called when event time advances on the sink's input.
     mutating func processWatermark(_ watermark: Watermark) async throws
 
+    /// A checkpoint's barrier arrived: make everything written so far durable and ready to commit
+    /// (flush it, close the open transaction, stage a part file), and start a new transaction for
+    /// what follows. What was pre-committed becomes visible only with ``commit(checkpoint:)``.
+    /// A sink without transactions (the default) does nothing: it is at-least-once.
+    mutating func preCommit(checkpoint id: Int64) async throws
+
+    /// Checkpoint `id` is complete: make visible everything pre-committed up to it (the
+    /// transactions of `id` and of earlier checkpoints that were aborted). Must be idempotent: it
+    /// may be retried after a restart.
+    mutating func commit(checkpoint id: Int64) async throws
+
+    /// Discards what was pre-committed for checkpoint `id`: the job resumes from an earlier
+    /// checkpoint, so those records will be written again. A checkpoint that is merely aborted
+    /// while the job runs on is not a reason to call it: its transaction stays pending and the
+    /// next ``commit(checkpoint:)`` commits it (Flink's two-phase-commit sink). What was written
+    /// and not pre-committed when the job fails is discarded in ``close()``.
+    mutating func abort(checkpoint id: Int64) async
+
     /// Called once after the last batch, when the input ended (not when the job failed).
     mutating func finish() async throws
 
@@ -45,6 +63,9 @@ extension SinkWriter {
     public mutating func processWatermark(_ watermark: Watermark) async throws {}
     public mutating func finish() async throws {}
     public mutating func close() async {}
+    public mutating func preCommit(checkpoint id: Int64) async throws {}
+    public mutating func commit(checkpoint id: Int64) async throws {}
+    public mutating func abort(checkpoint id: Int64) async {}
     public mutating func writeImmediately(_ batch: inout Batch<Input>) throws -> Bool { false }
 }
 
@@ -56,6 +77,9 @@ public struct AnySinkWriter<Input> {
     @usableFromInline let _watermark: (Watermark) async throws -> Void
     @usableFromInline let _finish: () async throws -> Void
     @usableFromInline let _close: () async -> Void
+    @usableFromInline let _preCommit: (Int64) async throws -> Void
+    @usableFromInline let _commit: (Int64) async throws -> Void
+    @usableFromInline let _abort: (Int64) async -> Void
 
     @inlinable
     public init<Writer: SinkWriter>(_ writer: Writer) where Writer.Input == Input {
@@ -66,7 +90,19 @@ public struct AnySinkWriter<Input> {
         _watermark = { try await box.value.processWatermark($0) }
         _finish = { try await box.value.finish() }
         _close = { await box.value.close() }
+        _preCommit = { try await box.value.preCommit(checkpoint: $0) }
+        _commit = { try await box.value.commit(checkpoint: $0) }
+        _abort = { await box.value.abort(checkpoint: $0) }
     }
+
+    /// See ``SinkWriter/preCommit(checkpoint:)``.
+    public func preCommit(checkpoint id: Int64) async throws { try await _preCommit(id) }
+
+    /// See ``SinkWriter/commit(checkpoint:)``.
+    public func commit(checkpoint id: Int64) async throws { try await _commit(id) }
+
+    /// See ``SinkWriter/abort(checkpoint:)``.
+    public func abort(checkpoint id: Int64) async { await _abort(id) }
 
     @inlinable public func open(context: OperatorContext) async throws { try await _open(context) }
     @inlinable @inline(__always)

@@ -1,21 +1,5 @@
-/// What a source instance knows about its place in the job.
-public struct SourceContext: Sendable {
-    /// The source stage's display name.
-    public var stageName: String
-    /// The source stage's stable operator id.
-    public var stageID: String
-    /// This instance's index, `0..<parallelism`.
-    public var subtask: Int
-    /// How many instances of the source run; each reads its own share of the input.
-    public var parallelism: Int
-
-    public init(stageName: String, stageID: String, subtask: Int, parallelism: Int) {
-        self.stageName = stageName
-        self.stageID = stageID
-        self.subtask = subtask
-        self.parallelism = parallelism
-    }
-}
+/// What a source instance knows about its place in the job: the same as an operator's.
+public typealias SourceContext = OperatorContext
 
 /// What a source says after a read.
 public enum SourceStatus: Sendable, Equatable {
@@ -79,6 +63,27 @@ public protocol SourceReader<Output>: SendableMetatype {
     /// the last have passed on so far, in stage order. A plain reader appends nothing.
     func internalStageCounts(into counts: inout [Int])
 
+    /// The reader's splits and how far it has read each, as of the records it has returned: what a
+    /// checkpoint stores for the source. Called between reads, when the checkpoint's barrier is
+    /// injected. A reader that cannot tell its position (an `AsyncSequence`) cannot be replayed and
+    /// throws (the default).
+    func snapshotSplits(checkpoint: Int64) throws -> [SourceSplit]
+
+    /// Resumes from stored splits, before ``open(context:)``: the reader reads these splits (its
+    /// share of a snapshot's, see ``SourceSplit/assigned(_:to:of:)``) from where each stopped,
+    /// instead of cutting the input itself. An empty array means the instance has nothing to read.
+    ///
+    /// - Throws: ``FlowError`` (``FlowError/Code/stateRestoreFailed``) for a split of another
+    ///   split count than the reader makes, or a position past the split's end.
+    mutating func restoreSplits(_ splits: [SourceSplit]) throws
+
+    /// Checkpoint `id` is complete: a reader may release what it kept to replay its records
+    /// (acknowledge messages, commit offsets). The default does nothing.
+    mutating func notifyCheckpointComplete(_ id: Int64) async throws
+
+    /// Checkpoint `id` was aborted. The default does nothing.
+    mutating func notifyCheckpointAborted(_ id: Int64) async
+
     /// Called once when the source is finished or the job stops: release what ``open(context:)``
     /// acquired.
     ///
@@ -100,6 +105,17 @@ extension SourceReader {
 
     public mutating func open(context: SourceContext) async throws {}
     public mutating func close() async {}
+    public mutating func notifyCheckpointComplete(_ id: Int64) async throws {}
+    public mutating func notifyCheckpointAborted(_ id: Int64) async {}
+
+    public func snapshotSplits(checkpoint: Int64) throws -> [SourceSplit] {
+        throw FlowError(.invalidConfiguration,
+                        "the source's reader (\(Self.self)) cannot store its position, so it cannot be checkpointed or replayed")
+    }
+
+    public mutating func restoreSplits(_ splits: [SourceSplit]) throws {
+        throw FlowError(.stateRestoreFailed, "the source's reader (\(Self.self)) cannot resume from stored positions")
+    }
     public func internalStageCounts(into counts: inout [Int]) {}
     public mutating func readImmediately(into batch: inout Batch<Output>, maxCount: Int) throws -> SourceStatus? { nil }
 
@@ -131,6 +147,10 @@ public struct AnySourceReader<Output: Sendable> {
     @usableFromInline let _readNow: (inout Batch<Output>, Int) throws -> SourceStatus?
     @usableFromInline let _close: () async -> Void
     @usableFromInline let _counts: (inout [Int]) -> Void
+    @usableFromInline let _snapshotSplits: (Int64) throws -> [SourceSplit]
+    @usableFromInline let _restoreSplits: ([SourceSplit]) throws -> Void
+    @usableFromInline let _complete: (Int64) async throws -> Void
+    @usableFromInline let _aborted: (Int64) async -> Void
 
     @inlinable
     public init<Reader: SourceReader>(_ reader: Reader) where Reader.Output == Output {
@@ -140,9 +160,25 @@ public struct AnySourceReader<Output: Sendable> {
         _readNow = { batch, maxCount in try box.withValue { try $0.readImmediately(into: &batch, maxCount: maxCount) } }
         _close = { await box.value.close() }
         _counts = { counts in box.withValue { $0.internalStageCounts(into: &counts) } }
+        _snapshotSplits = { checkpoint in try box.withValue { try $0.snapshotSplits(checkpoint: checkpoint) } }
+        _restoreSplits = { try box.value.restoreSplits($0) }
+        _complete = { try await box.value.notifyCheckpointComplete($0) }
+        _aborted = { await box.value.notifyCheckpointAborted($0) }
     }
 
     @inlinable public func open(context: SourceContext) async throws { try await _open(context) }
+
+    /// See ``SourceReader/snapshotSplits(checkpoint:)``.
+    public func snapshotSplits(checkpoint: Int64) throws -> [SourceSplit] { try _snapshotSplits(checkpoint) }
+
+    /// See ``SourceReader/restoreSplits(_:)``.
+    public func restoreSplits(_ splits: [SourceSplit]) throws { try _restoreSplits(splits) }
+
+    /// See ``SourceReader/notifyCheckpointComplete(_:)``.
+    public func notifyCheckpointComplete(_ id: Int64) async throws { try await _complete(id) }
+
+    /// See ``SourceReader/notifyCheckpointAborted(_:)``.
+    public func notifyCheckpointAborted(_ id: Int64) async { await _aborted(id) }
 
     @inlinable @inline(__always)
     public func read(into batch: inout Batch<Output>, maxCount: Int) async throws -> SourceStatus {

@@ -12,8 +12,9 @@ public protocol SourceFactory: Sendable {
     /// The number of stages one reader runs: 1, or more for a source fused with the pure stages
     /// after it.
     var stageCount: Int { get }
-    /// Makes the reader of one instance.
-    func makeReader() -> AnySourceReader<Output>
+    /// Makes the reader of one instance, given its environment (its restored splits, if any, are
+    /// handed to the reader by the task, through ``SourceReader/restoreSplits(_:)``).
+    func makeReader(_ environment: OperatorEnvironment) -> AnySourceReader<Output>
 }
 
 extension SourceFactory {
@@ -28,16 +29,19 @@ public protocol TransformFactory: Sendable {
     associatedtype Output: Sendable
     /// The number of stages one operator runs.
     var stageCount: Int { get }
-    /// Makes the operator of one instance.
-    func makeOperator() -> AnyOneInputOperator<Input, Output>
+    /// Makes the operator of one instance, given its environment: the state backend to keep keyed
+    /// state in (an operator is specialized for its backend's type here, so no call per record
+    /// goes through an existential). Restored state is handed to the operator by the task, through
+    /// ``OneInputOperator/restoreState(from:)``.
+    func makeOperator(_ environment: OperatorEnvironment) -> AnyOneInputOperator<Input, Output>
 }
 
 /// Makes the writers of a sink stage.
 public protocol SinkFactory: Sendable {
     /// The type of the records consumed.
     associatedtype Input: Sendable
-    /// Makes the writer of one instance.
-    func makeWriter() -> AnySinkWriter<Input>
+    /// Makes the writer of one instance, given its environment.
+    func makeWriter(_ environment: OperatorEnvironment) -> AnySinkWriter<Input>
 }
 
 /// Makes the partitioner of a key-partitioned edge.
@@ -54,27 +58,39 @@ public protocol PartitionerFactory<Element>: Sendable {
 public struct SourceBody<Output: Sendable>: SourceFactory {
     public let isParallel: Bool
     public let stageCount: Int
-    @usableFromInline let make: @Sendable () -> AnySourceReader<Output>
+    @usableFromInline let make: @Sendable (OperatorEnvironment) -> AnySourceReader<Output>
 
     @inlinable
-    public init(isParallel: Bool, stageCount: Int = 1, make: @escaping @Sendable () -> AnySourceReader<Output>) {
+    public init(isParallel: Bool, stageCount: Int = 1, make: @escaping @Sendable (OperatorEnvironment) -> AnySourceReader<Output>) {
         self.isParallel = isParallel
         self.stageCount = stageCount
         self.make = make
     }
 
-    public func makeReader() -> AnySourceReader<Output> { make() }
+    /// A body whose readers do not depend on their environment.
+    @inlinable
+    public init(isParallel: Bool, stageCount: Int = 1, make: @escaping @Sendable () -> AnySourceReader<Output>) {
+        self.init(isParallel: isParallel, stageCount: stageCount) { (_: OperatorEnvironment) in make() }
+    }
+
+    public func makeReader(_ environment: OperatorEnvironment) -> AnySourceReader<Output> { make(environment) }
 }
 
 /// A ``TransformFactory`` from a closure.
 public struct TransformBody<Input: Sendable, Output: Sendable>: TransformFactory {
     public let stageCount: Int
-    @usableFromInline let make: @Sendable () -> AnyOneInputOperator<Input, Output>
+    @usableFromInline let make: @Sendable (OperatorEnvironment) -> AnyOneInputOperator<Input, Output>
 
     @inlinable
-    public init(stageCount: Int, make: @escaping @Sendable () -> AnyOneInputOperator<Input, Output>) {
+    public init(stageCount: Int, make: @escaping @Sendable (OperatorEnvironment) -> AnyOneInputOperator<Input, Output>) {
         self.stageCount = stageCount
         self.make = make
+    }
+
+    /// A body whose operators do not depend on their environment.
+    @inlinable
+    public init(stageCount: Int, make: @escaping @Sendable () -> AnyOneInputOperator<Input, Output>) {
+        self.init(stageCount: stageCount) { (_: OperatorEnvironment) in make() }
     }
 
     /// A body that runs `operator`'s type, making a fresh copy of `prototype` per instance.
@@ -83,19 +99,25 @@ public struct TransformBody<Input: Sendable, Output: Sendable>: TransformFactory
         self.init(stageCount: Operator.stageCount) { AnyOneInputOperator(prototype) }
     }
 
-    public func makeOperator() -> AnyOneInputOperator<Input, Output> { make() }
+    public func makeOperator(_ environment: OperatorEnvironment) -> AnyOneInputOperator<Input, Output> { make(environment) }
 }
 
 /// A ``SinkFactory`` from a closure.
 public struct SinkBody<Input: Sendable>: SinkFactory {
-    @usableFromInline let make: @Sendable () -> AnySinkWriter<Input>
+    @usableFromInline let make: @Sendable (OperatorEnvironment) -> AnySinkWriter<Input>
 
     @inlinable
-    public init(make: @escaping @Sendable () -> AnySinkWriter<Input>) {
+    public init(make: @escaping @Sendable (OperatorEnvironment) -> AnySinkWriter<Input>) {
         self.make = make
     }
 
-    public func makeWriter() -> AnySinkWriter<Input> { make() }
+    /// A body whose writers do not depend on their environment.
+    @inlinable
+    public init(make: @escaping @Sendable () -> AnySinkWriter<Input>) {
+        self.init { (_: OperatorEnvironment) in make() }
+    }
+
+    public func makeWriter(_ environment: OperatorEnvironment) -> AnySinkWriter<Input> { make(environment) }
 }
 
 /// A ``PartitionerFactory`` from a key selector.

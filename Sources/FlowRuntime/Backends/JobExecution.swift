@@ -1,4 +1,4 @@
-import FlowCore
+package import FlowCore
 public import FlowGraph
 import Synchronization
 
@@ -36,6 +36,10 @@ public final class JobExecution: Sendable {
     private let registry: MetricsRegistry
     private let cancellation = CancellationFlag()
     private let runners = RunnerCounts()
+    /// The snapshots the run resumes from, per stage uid (every old instance's).
+    private let restored: [String: [OperatorSnapshot]]
+    /// Where operators read processing time; `nil`: the wall clock, or the step count under a seeded sync schedule.
+    private let processingTime: ProcessingTimeService?
 
     /// An execution of `plan` as planned: unplaced tasks run on the configuration's backend,
     /// with that backend's default settings.
@@ -44,10 +48,20 @@ public final class JobExecution: Sendable {
     }
 
     /// An execution of `plan` whose unplaced tasks run on `backend`.
-    public init(plan: PhysicalPlan, backend: any ExecutionBackend) {
+    public convenience init(plan: PhysicalPlan, backend: any ExecutionBackend) {
+        self.init(plan: plan, backend: backend, processingTime: nil, restoring: [:])
+    }
+
+    /// An execution that reads processing time from `processingTime` (if given) and resumes each
+    /// stage from `restoring[uid]`, the snapshots of all its old instances (cut here to each new
+    /// instance's key groups and splits). The checkpoint issue makes this public as
+    /// `Job.run(resumingFrom:)`.
+    package init(plan: PhysicalPlan, backend: any ExecutionBackend, processingTime: ProcessingTimeService?, restoring: [String: [OperatorSnapshot]]) {
         self.plan = plan.placed(on: backend.kind)
         self.backend = backend
         registry = MetricsRegistry(plan: self.plan)
+        self.processingTime = processingTime
+        restored = restoring
     }
 
     /// Runs the plan to completion.
@@ -71,12 +85,19 @@ public final class JobExecution: Sendable {
     /// Counts so far.
     public func metrics() -> JobMetrics { registry.snapshot() }
 
+    /// Processing time under a seeded sync schedule: the schedule's step clock in milliseconds, so
+    /// that a seed replays processing-time timers exactly.
+    private static func stepProcessingTime(_ clock: FlushClock) -> ProcessingTimeService {
+        ProcessingTimeService(label: "scheduler steps") { clock.nanoseconds() / 1_000_000 }
+    }
+
     private func execute(control: JobControl) async throws {
         let syncSignal = TaskSignal()
         let syncSettings = backend as? SyncBackend ?? SyncBackend()
         let seeded = syncSettings.seed != nil && plan.tasks.contains { $0.backend == .sync }
         let flushClock = seeded ? FlushClock(stepLength: plan.configuration.flushTimeout / 32) : FlushClock()
-        var builder = TaskBuilder(plan: plan, registry: registry, flushClock: flushClock)
+        let processingTime = self.processingTime ?? (seeded ? Self.stepProcessingTime(flushClock) : .system)
+        var builder = TaskBuilder(plan: plan, registry: registry, flushClock: flushClock, processingTime: processingTime, restored: restored)
         let dispatchSettings = backend as? DispatchBackend ?? DispatchBackend()
         let instances = try builder.build(syncSignal: syncSignal, spinWindow: dispatchSettings.spinWindow)
         control.register([syncSignal] + instances.map(\.signal))

@@ -14,6 +14,13 @@ final class OperatorNode<Input, Output>: Node<Input> {
     @exclusivity(unchecked) private var scratch: Batch<Input>
     private var position: Int64 = 0
     private var internalCounts: [Int] = []
+    /// The last watermark the node received: timers at or before it are due.
+    private var watermark = Watermark(.unassigned)
+    /// The most timers one call fires before their output is passed on.
+    private let timerChunk: Int
+    /// Whether the operator's `open` was called (it may have thrown): only such an operator is closed.
+    private var opened = false
+    private var closed = false
 
     init(op: AnyOneInputOperator<Input, Output>, next: Node<Output>, span: StageSpan, batchSize: Int, pacer: StepPacer) {
         self.op = op
@@ -22,11 +29,30 @@ final class OperatorNode<Input, Output>: Node<Input> {
         self.span = span
         self.pacer = pacer
         scratch = Batch(capacity: batchSize)
+        timerChunk = batchSize
         internalCounts.reserveCapacity(span.count)
     }
 
-    func open(context: OperatorContext) throws {
-        try op.open(context: context)
+    /// Opens the operator and, if the job resumes, restores its state.
+    func open(environment: OperatorEnvironment) throws {
+        opened = true
+        do {
+            try op.open(context: environment.context)
+            if let restored = environment.restored {
+                let context = environment.context
+                try restored.keyed.validate(forOperator: context.stageID, keyGroups: context.keyGroupRange, maxParallelism: context.maxParallelism)
+                try op.restoreState(from: restored.keyed)
+            }
+        } catch {
+            throw fail(error)
+        }
+    }
+
+    /// Closes the operator once, if its `open` was called.
+    func close() {
+        guard opened, !closed else { return }
+        closed = true
+        op.close()
     }
 
     override func takeBuffer() -> Batch<Input> {
@@ -52,6 +78,8 @@ final class OperatorNode<Input, Output>: Node<Input> {
             publishCounts(emitted: emitted)
             position += Int64(received)
             if let sink { try await sink.write(&output) } else { try await next.commit(&output) }
+            // A timer the batch registered at or before the watermark fires at once.
+            if op.hasTimers, watermark.time.isAssigned { try await fireTimers(.eventTime, dueAt: watermark.time.milliseconds) }
         }
         if batch.capacity > scratch.capacity { batch.swapContents(with: &scratch) }
     }
@@ -60,6 +88,8 @@ final class OperatorNode<Input, Output>: Node<Input> {
     /// element (watermark status, barrier, cancellation, latency marker) passes on unchanged.
     override func control(_ element: ControlElement) async throws {
         if case .watermark(let watermark) = element {
+            self.watermark = watermark
+            if op.hasTimers { try await fireTimers(.eventTime, dueAt: watermark.time.milliseconds) }
             var output = next.takeBuffer()
             let before = output.count
             let forwarded: Watermark?
@@ -87,6 +117,24 @@ final class OperatorNode<Input, Output>: Node<Input> {
         publishCounts(emitted: output.count - before)
         try await next.commit(&output)
         try await next.finish()
+    }
+
+    /// Fires the operator's timers due at `time`, a chunk at a time, passing each chunk's output on
+    /// before the next: a sweep over many timers leaves in batches, not as one unbounded output.
+    @inline(never)
+    private func fireTimers(_ domain: TimeDomain, dueAt time: Int64) async throws {
+        var more = true
+        while more {
+            var output = next.takeBuffer()
+            let before = output.count
+            do {
+                more = try op.fireTimers(domain, dueAt: time, limit: timerChunk, into: &output)
+            } catch {
+                throw fail(error)
+            }
+            publishCounts(emitted: output.count - before)
+            try await next.commit(&output)
+        }
     }
 
     override func flushPartial() throws { try next.flushPartial() }

@@ -61,11 +61,18 @@ final class SinkNode<Input>: Node<Input> {
         if batch.capacity > scratch.capacity { batch.swapContents(with: &scratch) }
     }
 
-    /// Gives a watermark to the writer; the other control elements (watermark status, barriers,
-    /// cancellations, latency markers) end here, as the writer has no hook for them yet.
+    /// Gives a watermark to the writer, and a barrier as a pre-commit of its checkpoint; the other
+    /// control elements (watermark status, cancellations, latency markers) end here.
     override func control(_ element: ControlElement) async throws {
-        if case .watermark(let watermark) = element {
+        switch element {
+        case .watermark(let watermark):
             try await guarded(while: "taking a watermark") { try await writer.processWatermark(watermark) }
+        case .barrier(let barrier):
+            // The barrier has arrived on every input (the input gate aligned it): what came before
+            // it belongs to its checkpoint.
+            try await guarded(while: "pre-committing checkpoint \(barrier.checkpointID)") { try await writer.preCommit(checkpoint: barrier.checkpointID) }
+        default:
+            break
         }
     }
 

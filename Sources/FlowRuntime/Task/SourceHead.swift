@@ -9,6 +9,8 @@ final class SourceHead<Output: Sendable>: TaskHeadDriver {
     /// `first`, if it is a sink (its write is then inlined here).
     private let sink: SinkNode<Output>?
     private let context: SourceContext
+    /// The splits the reader resumes from, if the job is restored.
+    private let restoredSplits: [SourceSplit]?
     /// The stages the reader runs: the source, then any fused stages.
     private let span: StageSpan
     private let batchSize: Int
@@ -21,11 +23,12 @@ final class SourceHead<Output: Sendable>: TaskHeadDriver {
     private var opened = false
     private var closed = false
 
-    init(reader: AnySourceReader<Output>, first: Node<Output>, context: SourceContext, span: StageSpan, batchSize: Int, pacer: StepPacer) {
+    init(reader: AnySourceReader<Output>, first: Node<Output>, environment: OperatorEnvironment, span: StageSpan, batchSize: Int, pacer: StepPacer) {
         self.reader = reader
         self.first = first
         sink = first as? SinkNode<Output>
-        self.context = context
+        context = environment.context
+        restoredSplits = environment.restored?.splits
         self.span = span
         self.batchSize = batchSize
         self.pacer = pacer
@@ -33,6 +36,10 @@ final class SourceHead<Output: Sendable>: TaskHeadDriver {
     }
 
     override func open() async throws {
+        if let restoredSplits {
+            // Before open: the reader reads the restored splits instead of cutting its input.
+            try await guarded(while: "restoring its splits") { try reader.restoreSplits(restoredSplits) }
+        }
         opened = true
         try await guarded(while: "opening") { try await reader.open(context: context) }
     }

@@ -11,16 +11,23 @@ struct TaskBuilder {
     let registry: MetricsRegistry
     /// What the routers measure batch age with.
     let flushClock: FlushClock
+    /// Where operators read processing time.
+    let processingTime: ProcessingTimeService
+    /// The snapshots the job resumes from, per stage uid: every old instance's (none on a fresh start).
+    let restored: [String: [OperatorSnapshot]]
 
     /// channels[edge][sender][receiver], erased; `nil` where a forward edge has no bridge.
     private var channels: [[[AnyObject?]]] = []
     /// signals[task][subtask]
     private var signals: [[TaskSignal]] = []
 
-    init(plan: PhysicalPlan, registry: MetricsRegistry, flushClock: FlushClock) {
+    init(plan: PhysicalPlan, registry: MetricsRegistry, flushClock: FlushClock, processingTime: ProcessingTimeService = .system,
+         restored: [String: [OperatorSnapshot]] = [:]) {
         self.plan = plan
         self.registry = registry
         self.flushClock = flushClock
+        self.processingTime = processingTime
+        self.restored = restored
     }
 
     /// Builds every instance. Instances on the sync backend share `syncSignal` (their scheduler
@@ -62,10 +69,15 @@ struct TaskBuilder {
                               flushTimeout: plan.configuration.flushTimeout, clock: flushClock, paced: paced)
         let context = { (stage: PlannedStage) in
             OperatorContext(stageName: stage.name, stageID: stage.uid, subtask: subtask,
-                            parallelism: task.parallelism, maxParallelism: task.maxParallelism)
+                            parallelism: task.parallelism, maxParallelism: task.maxParallelism, processingTime: processingTime)
+        }
+        let environment = { (stage: PlannedStage) throws in
+            OperatorEnvironment(context: context(stage),
+                                restored: try OperatorSnapshot.assigned(restored[stage.uid] ?? [], to: subtask, of: task.parallelism,
+                                                                        maxParallelism: task.maxParallelism))
         }
         var openers: [() async throws -> Void] = []
-        var closer: () async -> Void = {}
+        var closers: [() async -> Void] = []
 
         // Tail.
         let transformStart = task.sourceStageCount
@@ -73,9 +85,10 @@ struct TaskBuilder {
         switch task.tail {
         case .sink(let factory):
             let stage = task.stages[task.stages.count - 1]
-            let node = Self.makeSinkNode(factory, stage: stage, counters: counters[task.stages.count - 1], subtask: subtask, batchSize: batchSize, pacer: pacer)
+            let node = Self.makeSinkNode(factory, environment: try environment(stage), stage: stage, counters: counters[task.stages.count - 1],
+                                         subtask: subtask, batchSize: batchSize, pacer: pacer)
             openers.append { try await node.open(context(stage)) }
-            closer = node.close
+            closers.append(node.close)
             next = node.object
         case .output:
             let routers = RouterMaker(plan: plan, task: task, subtask: subtask, channels: channels, clock: flushClock, pacer: pacer)
@@ -87,9 +100,11 @@ struct TaskBuilder {
         for piece in task.pieces.reversed() {
             let count = piece.body.stageCount
             let span = StageSpan(stages: task.stages, first: stageEnd - count, count: count, counters: counters, subtask: subtask)
-            let made = try Self.makeOperatorNode(piece.body, next: next, span: span, batchSize: batchSize, pacer: pacer)
             let stage = task.stages[span.first]
-            openers.append { try made.open(context(stage)) }
+            let pieceEnvironment = try environment(stage)
+            let made = try Self.makeOperatorNode(piece.body, environment: pieceEnvironment, next: next, span: span, batchSize: batchSize, pacer: pacer)
+            openers.append { try made.open(pieceEnvironment) }
+            closers.insert(made.close, at: 0)
             next = made.object
             stageEnd -= count
         }
@@ -100,9 +115,8 @@ struct TaskBuilder {
         switch task.head {
         case .source(let factory):
             let stage = task.stages[0]
-            let sourceContext = SourceContext(stageName: stage.name, stageID: stage.uid, subtask: subtask, parallelism: task.parallelism)
             let span = StageSpan(stages: task.stages, first: 0, count: transformStart, counters: counters, subtask: subtask)
-            head = try Self.makeSourceHead(factory, first: next, context: sourceContext, span: span, batchSize: batchSize, pacer: pacer)
+            head = try Self.makeSourceHead(factory, environment: try environment(stage), first: next, span: span, batchSize: batchSize, pacer: pacer)
         case .input:
             // Each channel keeps its identity: its edge's position among the task's inputs, and its sender.
             var receivers: [InputChannel] = []
@@ -118,7 +132,7 @@ struct TaskBuilder {
         let body = openers.reversed() as [() async throws -> Void]
         return TaskInstance(label: "Task \(task.id) '\(task.name)' #\(subtask)", backend: task.backend, signal: signals[task.id][subtask],
                             counters: registry.taskCounters[task.id][subtask], head: head,
-                            openBody: { for open in body { try await open() } }, closeBody: closer)
+                            openBody: { for open in body { try await open() } }, closeBody: { for close in closers { await close() } })
     }
 
     // MARK: Opening existentials
@@ -140,19 +154,22 @@ struct TaskBuilder {
 
     private struct MadeNode {
         var object: AnyObject
-        var open: (OperatorContext) throws -> Void
+        var open: (OperatorEnvironment) throws -> Void
+        var close: () -> Void
     }
 
-    private static func makeOperatorNode(_ body: any TransformFactory, next: AnyObject, span: StageSpan, batchSize: Int, pacer: StepPacer) throws -> MadeNode {
-        try makeOperatorNode(opened: body, next: next, span: span, batchSize: batchSize, pacer: pacer)
+    private static func makeOperatorNode(_ body: any TransformFactory, environment: OperatorEnvironment, next: AnyObject, span: StageSpan,
+                                         batchSize: Int, pacer: StepPacer) throws -> MadeNode {
+        try makeOperatorNode(opened: body, environment: environment, next: next, span: span, batchSize: batchSize, pacer: pacer)
     }
 
-    private static func makeOperatorNode<F: TransformFactory>(opened factory: F, next: AnyObject, span: StageSpan, batchSize: Int, pacer: StepPacer) throws -> MadeNode {
+    private static func makeOperatorNode<F: TransformFactory>(opened factory: F, environment: OperatorEnvironment, next: AnyObject, span: StageSpan,
+                                                              batchSize: Int, pacer: StepPacer) throws -> MadeNode {
         guard let next = next as? Node<F.Output> else {
             throw FlowError(.internalError, "stage '\(span.stages[span.first].name)' emits \(F.Output.self) but its downstream consumes another type")
         }
-        let node = OperatorNode(op: factory.makeOperator(), next: next, span: span, batchSize: batchSize, pacer: pacer)
-        return MadeNode(object: node, open: { try node.open(context: $0) })
+        let node = OperatorNode(op: factory.makeOperator(environment), next: next, span: span, batchSize: batchSize, pacer: pacer)
+        return MadeNode(object: node, open: { try node.open(environment: $0) }, close: { node.close() })
     }
 
     private struct MadeSink {
@@ -161,28 +178,28 @@ struct TaskBuilder {
         var close: () async -> Void
     }
 
-    private static func makeSinkNode(_ factory: any SinkFactory, stage: PlannedStage, counters: StageCounters, subtask: Int, batchSize: Int,
-                                     pacer: StepPacer) -> MadeSink {
-        makeSinkNode(opened: factory, stage: stage, counters: counters, subtask: subtask, batchSize: batchSize, pacer: pacer)
+    private static func makeSinkNode(_ factory: any SinkFactory, environment: OperatorEnvironment, stage: PlannedStage, counters: StageCounters,
+                                     subtask: Int, batchSize: Int, pacer: StepPacer) -> MadeSink {
+        makeSinkNode(opened: factory, environment: environment, stage: stage, counters: counters, subtask: subtask, batchSize: batchSize, pacer: pacer)
     }
 
-    private static func makeSinkNode<F: SinkFactory>(opened factory: F, stage: PlannedStage, counters: StageCounters, subtask: Int, batchSize: Int,
-                                                     pacer: StepPacer) -> MadeSink {
-        let node = SinkNode(writer: factory.makeWriter(), stage: stage, counters: counters, subtask: subtask, batchSize: batchSize, pacer: pacer)
+    private static func makeSinkNode<F: SinkFactory>(opened factory: F, environment: OperatorEnvironment, stage: PlannedStage, counters: StageCounters,
+                                                     subtask: Int, batchSize: Int, pacer: StepPacer) -> MadeSink {
+        let node = SinkNode(writer: factory.makeWriter(environment), stage: stage, counters: counters, subtask: subtask, batchSize: batchSize, pacer: pacer)
         return MadeSink(object: node, open: { try await node.open(context: $0) }, close: { await node.close() })
     }
 
-    private static func makeSourceHead(_ factory: any SourceFactory, first: AnyObject, context: SourceContext, span: StageSpan, batchSize: Int,
-                                       pacer: StepPacer) throws -> TaskHeadDriver {
-        try makeSourceHead(opened: factory, first: first, context: context, span: span, batchSize: batchSize, pacer: pacer)
+    private static func makeSourceHead(_ factory: any SourceFactory, environment: OperatorEnvironment, first: AnyObject, span: StageSpan,
+                                       batchSize: Int, pacer: StepPacer) throws -> TaskHeadDriver {
+        try makeSourceHead(opened: factory, environment: environment, first: first, span: span, batchSize: batchSize, pacer: pacer)
     }
 
-    private static func makeSourceHead<F: SourceFactory>(opened factory: F, first: AnyObject, context: SourceContext, span: StageSpan, batchSize: Int,
-                                                         pacer: StepPacer) throws -> TaskHeadDriver {
+    private static func makeSourceHead<F: SourceFactory>(opened factory: F, environment: OperatorEnvironment, first: AnyObject, span: StageSpan,
+                                                         batchSize: Int, pacer: StepPacer) throws -> TaskHeadDriver {
         guard let first = first as? Node<F.Output> else {
-            throw FlowError(.internalError, "source '\(context.stageName)' emits \(F.Output.self) but its downstream consumes another type")
+            throw FlowError(.internalError, "source '\(environment.context.stageName)' emits \(F.Output.self) but its downstream consumes another type")
         }
-        return SourceHead(reader: factory.makeReader(), first: first, context: context, span: span, batchSize: batchSize, pacer: pacer)
+        return SourceHead(reader: factory.makeReader(environment), first: first, environment: environment, span: span, batchSize: batchSize, pacer: pacer)
     }
 
     private static func makeInputHead(task: PhysicalTask, first: AnyObject, receivers: [InputChannel], pacer: StepPacer) throws -> TaskHeadDriver {
