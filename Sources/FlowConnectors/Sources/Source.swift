@@ -118,24 +118,30 @@ extension Source {
 }
 
 /// Reads a collection, split into contiguous slices among instances.
+///
+/// A fresh run cuts the collection into one split per instance; a restored reader reads the
+/// splits it was given (``SourceReader/restoreSplits(_:)``), each from where it stopped, one after
+/// the other (see `CollectionReader+Splits.swift`).
 public struct CollectionReader<Base: Collection & Sendable>: SourceReader where Base.Element: Sendable {
     @usableFromInline let base: Base
     @usableFromInline var position: Base.Index
     @usableFromInline var end: Base.Index
+    /// Where the split being read starts in `base`.
+    @usableFromInline var splitStart: Base.Index
+    /// The splits: the one being read, those still to read, those read to the end.
+    @usableFromInline var splits = _SplitQueue()
 
     @inlinable
     public init(_ base: Base) {
         self.base = base
         position = base.startIndex
         end = base.endIndex
+        splitStart = base.startIndex
     }
 
     public mutating func open(context: SourceContext) async throws {
-        let count = base.count
-        let lower = count * context.subtask / context.parallelism
-        let upper = count * (context.subtask + 1) / context.parallelism
-        position = base.index(base.startIndex, offsetBy: lower)
-        end = base.index(base.startIndex, offsetBy: upper)
+        splits.start(fresh: SourceSplit(index: context.subtask, splitCount: context.parallelism, position: 0))
+        enterCurrentSplit()
     }
 
     @inlinable
@@ -154,7 +160,7 @@ public struct CollectionReader<Base: Collection & Sendable>: SourceReader where 
                 taken += 1
             }
         }
-        return position == end ? .finished : .more
+        return position == end ? nextSplitStatus() : .more
     }
 
     @inlinable
@@ -169,7 +175,7 @@ public struct CollectionReader<Base: Collection & Sendable>: SourceReader where 
         pushingInto collector: inout Collector, maxCount: Int, buffer: inout Batch<Base.Element>
     ) throws -> SourceStatus? {
         try push(into: &collector, maxCount: maxCount)
-        return position == end ? .finished : .more
+        return position == end ? nextSplitStatus() : .more
     }
 
     /// The push loop: synchronous and not inlined into the async read, so its state stays in
@@ -217,6 +223,8 @@ public struct GeneratorReader<Function: GeneratorFunction>: SourceReader {
     @usableFromInline var emitted: Int64 = 0
     @usableFromInline var rate: Double = 0
     @usableFromInline var start: ContinuousClock.Instant?
+    /// The splits: the one being read, those still to read, those read to the end.
+    @usableFromInline var splits = _SplitQueue()
 
     @inlinable
     public init(count: Int64?, recordsPerSecond: Double?, function: Function) {
@@ -233,9 +241,10 @@ public struct GeneratorReader<Function: GeneratorFunction>: SourceReader {
             throw FlowError(.invalidConfiguration, "generator recordsPerSecond must be a finite rate in (0, 1e15], got \(recordsPerSecond)",
                             stageName: context.stageName)
         }
-        next = Int64(context.subtask)
-        stride = Int64(context.parallelism)
-        rate = (recordsPerSecond ?? 0) / Double(context.parallelism)
+        splits.start(fresh: SourceSplit(index: context.subtask, splitCount: context.parallelism, position: 0))
+        // Each split makes an equal share of the rate: an instance reading k of n splits makes k/n of it.
+        rate = (recordsPerSecond ?? 0) * Double(splits.owned) / Double(Swift.max(1, splits.splitCount))
+        enterCurrentSplit()
     }
 
     @inlinable
@@ -335,7 +344,8 @@ public struct GeneratorReader<Function: GeneratorFunction>: SourceReader {
     mutating func finishRead(next: Int64, made: Int64, due: Int64) -> SourceStatus {
         self.next = next
         emitted += made
-        if let count, next >= count { return .finished }
+        if let count, next >= count { return nextSplitStatus() }
+        if splits.hasMoreThanOne { rotateSplit() }
         guard rate > 0, let start else { return .more }
         // Behind schedule by a step or more (the read was cut at maxCount): read again at once.
         if due - made >= Int64(releaseStep) { return .more }
