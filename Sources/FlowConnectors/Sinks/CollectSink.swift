@@ -47,21 +47,51 @@ public final class CollectedRecords<Element: Sendable>: Sendable {
         }
     }
 
+    /// Appends the records of several batches under one lock (a committed transaction appears at once).
+    func append(_ batches: some Sequence<Batch<Element>>, subtask: Int) {
+        storage.withLock { storage in
+            for batch in batches {
+                storage.records.append(contentsOf: batch.records)
+                storage.timestamps.append(contentsOf: batch.timestamps)
+                storage.bySubtask[subtask, default: []].append(contentsOf: batch.records)
+            }
+        }
+    }
+
     func instanceFinished() { storage.withLock { $0.finished += 1 } }
 }
 
-/// A sink that appends into a ``CollectedRecords``.
+/// A sink that appends into a ``CollectedRecords``: at once (at-least-once), or, if
+/// transactional, by two-phase commit (exactly-once): records appear only when the checkpoint
+/// after them completes.
 public struct CollectSink<Element: Sendable>: TypedSinkSpecification {
-    public var kind: String { "Collect" }
+    public var kind: String { transactional ? "Collect (transactional)" : "Collect" }
     let target: CollectedRecords<Element>
+    /// Whether records appear only when a checkpoint after them commits.
+    let transactional: Bool
 
-    public init(into target: CollectedRecords<Element>) { self.target = target }
+    public init(into target: CollectedRecords<Element>, transactional: Bool = false) {
+        self.target = target
+        self.transactional = transactional
+    }
 
-    public func makeWriter() -> AnySinkWriter<Element> { AnySinkWriter(Writer(target: target)) }
+    public func makeWriter() -> AnySinkWriter<Element> { AnySinkWriter(Writer(target: target, transactional: transactional)) }
 
+    /// One instance's writer. A transactional one keeps the batches written since the last
+    /// barrier (the open transaction) and, per checkpoint, the pre-committed ones.
     struct Writer: SinkWriter {
         let target: CollectedRecords<Element>
+        let transactional: Bool
         var subtask = 0
+        /// Written since the last barrier (transactional only).
+        var openTransaction: [Batch<Element>] = []
+        /// Pre-committed, by checkpoint, oldest first (transactional only).
+        var preCommitted: [(checkpoint: Int64, batches: [Batch<Element>])] = []
+
+        init(target: CollectedRecords<Element>, transactional: Bool) {
+            self.target = target
+            self.transactional = transactional
+        }
 
         mutating func open(context: OperatorContext) async throws { subtask = context.subtask }
 
@@ -71,18 +101,52 @@ public struct CollectSink<Element: Sendable>: TypedSinkSpecification {
 
         /// Never suspends: appending takes a lock held only for the append.
         mutating func writeImmediately(_ batch: inout Batch<Element>) -> Bool {
-            target.append(batch, subtask: subtask)
+            if transactional {
+                openTransaction.append(batch)
+            } else {
+                target.append(batch, subtask: subtask)
+            }
             batch.removeAll(keepingCapacity: true)
             return true
         }
 
-        mutating func finish() async throws { target.instanceFinished() }
+        mutating func preCommit(checkpoint id: Int64) async throws {
+            guard transactional else { return }
+            preCommitted.append((id, openTransaction))
+            openTransaction = []
+        }
+
+        /// Makes every transaction pre-committed up to `id` visible; a repeated commit finds
+        /// nothing left to commit.
+        mutating func commit(checkpoint id: Int64) async throws {
+            let due = preCommitted.prefix { $0.checkpoint <= id }
+            guard !due.isEmpty else { return }
+            target.append(due.lazy.flatMap(\.batches), subtask: subtask)
+            preCommitted.removeFirst(due.count)
+        }
+
+        mutating func abort(checkpoint id: Int64) async {
+            preCommitted.removeAll { $0.checkpoint == id }
+        }
+
+        /// The end of a bounded input commits everything: no record after it can be replayed.
+        mutating func finish() async throws {
+            if transactional {
+                preCommitted.append((.max, openTransaction))
+                openTransaction = []
+                try await commit(checkpoint: .max)
+            }
+            target.instanceFinished()
+        }
     }
 }
 
 extension SinkSpecification {
-    /// Collects every record into `target`.
-    public static func collect<Element>(into target: CollectedRecords<Element>) -> Self where Self == CollectSink<Element> {
-        CollectSink(into: target)
+    /// Collects every record into `target`. A `transactional` sink makes records visible only
+    /// when the checkpoint after them completes (two-phase commit), or when the input ends;
+    /// records of a failed run that no checkpoint committed never appear.
+    public static func collect<Element>(into target: CollectedRecords<Element>, transactional: Bool = false) -> Self
+    where Self == CollectSink<Element> {
+        CollectSink(into: target, transactional: transactional)
     }
 }
