@@ -1,14 +1,22 @@
 public import Flow
 
-/// Drives one operator by hand: push records and watermarks, read what it emitted.
+/// Drives one operator by hand through its whole contract: push records, watermarks and
+/// barriers, advance processing time, read what it emitted, snapshot it and restore the snapshot
+/// into a new harness (at another parallelism, for keyed state).
 ///
 /// ```swift
 /// var harness = try OperatorHarness(KeyedReduceOperator(key: { (x: Int) in x % 2 }, combine: +))
 /// try harness.push([1, 2, 3])
 /// #expect(harness.takeOutput() == [1, 2, 4])
+/// let snapshot = try harness.snapshot(checkpoint: 1)
+/// var restored = try OperatorHarness.restoring([snapshot], into: { KeyedReduceOperator(…) }, subtask: 0, parallelism: 2)
+/// try harness.end()   // throws if output was left unread
 /// ```
-/// ``finish()`` ends the input and returns the last records; a harness whose output was not read
-/// reports it through ``unreadOutput``, so a test can check nothing was left behind.
+/// The harness drives timers as a task does: a watermark fires the event-time timers at or before
+/// it (in chunks of ``timerChunk``) before the operator sees the watermark, a batch's timers
+/// registered at or before the current watermark fire right after it, and
+/// ``advanceProcessingTime()`` fires the processing-time timers due on its ``processingTime``
+/// service (a ``ManualClock``'s, say).
 ///
 /// ## Concurrency
 /// A value confined to the test that owns it.
@@ -16,33 +24,93 @@ public struct OperatorHarness<Operator: OneInputOperator> {
     private var op: Operator
     private var output = Batch<Operator.Output>()
     private var forwarded: [Watermark] = []
+    private var watermark = Watermark(.unassigned)
+    /// The operator's context (its uid, place and processing-time service).
+    public let context: OperatorContext
+    /// The most timers fired before their output is appended (a task passes each chunk on).
+    public var timerChunk = 1024
+    private var closed = false
 
-    /// Opens `op` as subtask `subtask` of `parallelism`.
-    public init(_ op: Operator, subtask: Int = 0, parallelism: Int = 1, maxParallelism: Int = KeyGroup.defaultMaxParallelism) throws {
+    /// Opens `op` as subtask `subtask` of `parallelism`, with uid `uid`, reading processing time
+    /// from `processingTime`.
+    public init(_ op: Operator, uid: String = "harness", subtask: Int = 0, parallelism: Int = 1, maxParallelism: Int = KeyGroup.defaultMaxParallelism,
+                processingTime: ProcessingTimeService = .system) throws {
         self.op = op
-        try self.op.open(context: OperatorContext(stageName: "harness", stageID: "harness", subtask: subtask,
-                                                  parallelism: parallelism, maxParallelism: maxParallelism))
+        context = OperatorContext(stageName: "harness", stageID: uid, subtask: subtask, parallelism: parallelism, maxParallelism: maxParallelism,
+                                  processingTime: processingTime)
+        try self.op.open(context: context)
+    }
+
+    /// A harness whose operator, made by `make`, resumes from `snapshots` (every old instance's,
+    /// of any parallelism) as subtask `subtask` of `parallelism`: it gets the key groups it owns.
+    ///
+    /// - Throws: ``FlowError`` (``FlowError/Code/stateRestoreFailed``) if the snapshots are of
+    ///   another uid or inconsistent.
+    public static func restoring(_ snapshots: [OperatorSnapshot], into make: () -> Operator, uid: String = "harness", subtask: Int = 0,
+                                 parallelism: Int = 1, maxParallelism: Int = KeyGroup.defaultMaxParallelism,
+                                 processingTime: ProcessingTimeService = .system) throws -> OperatorHarness {
+        var harness = try OperatorHarness(make(), uid: uid, subtask: subtask, parallelism: parallelism, maxParallelism: maxParallelism,
+                                          processingTime: processingTime)
+        if let mine = try OperatorSnapshot.assigned(snapshots, to: subtask, of: parallelism, maxParallelism: maxParallelism) {
+            try harness.restore(mine)
+        }
+        return harness
+    }
+
+    /// Restores the operator from `snapshot`, already cut to this instance; checks first that it
+    /// is this operator's and holds only key groups the instance owns.
+    public mutating func restore(_ snapshot: OperatorSnapshot) throws {
+        try snapshot.keyed.validate(forOperator: context.stageID, keyGroups: context.keyGroupRange, maxParallelism: context.maxParallelism)
+        try op.restoreState(from: snapshot.keyed)
     }
 
     /// Pushes records, all at `timestamp`, as one batch.
     public mutating func push(_ records: [Operator.Input], at timestamp: EventTime = .unassigned) throws {
-        var batch = Batch(records, timestamp: timestamp)
-        try op.process(&batch, into: &output)
+        try push(Batch(records, timestamp: timestamp))
     }
 
     /// Pushes a batch.
     public mutating func push(_ batch: Batch<Operator.Input>) throws {
         var batch = batch
         try op.process(&batch, into: &output)
+        if Operator.hasTimers, watermark.time.isAssigned { try fire(.eventTime, dueAt: watermark.time.milliseconds) }
     }
 
-    /// Pushes a watermark; returns the watermark the operator forwards, if any.
+    /// Pushes a watermark: fires the event-time timers at or before it, then hands it to the
+    /// operator; returns the watermark the operator forwards, if any.
     @discardableResult
     public mutating func pushWatermark(_ watermark: Watermark) throws -> Watermark? {
+        self.watermark = watermark
+        if Operator.hasTimers { try fire(.eventTime, dueAt: watermark.time.milliseconds) }
         let result = try op.processWatermark(watermark, into: &output)
         if let result { forwarded.append(result) }
         return result
     }
+
+    /// Fires the processing-time timers due now on ``context``'s processing-time service.
+    public mutating func advanceProcessingTime() throws {
+        try fire(.processingTime, dueAt: context.processingTime.now())
+    }
+
+    /// When the operator's next processing-time timer is due, if it has one.
+    public var nextProcessingTimer: Int64? { op.nextProcessingTimer }
+
+    private mutating func fire(_ domain: TimeDomain, dueAt time: Int64) throws {
+        while try op.fireTimers(domain, dueAt: time, limit: timerChunk, into: &output) {}
+    }
+
+    /// What the operator stores for checkpoint `checkpoint` (its barrier having arrived).
+    public mutating func snapshot(checkpoint: Int64) throws -> OperatorSnapshot {
+        var snapshot = OperatorSnapshot(operatorID: context.stageID, checkpointID: checkpoint, maxParallelism: context.maxParallelism)
+        try op.snapshotState(checkpoint: checkpoint, into: &snapshot.keyed)
+        return snapshot
+    }
+
+    /// Tells the operator checkpoint `id` completed.
+    public mutating func notifyCheckpointComplete(_ id: Int64) throws { try op.notifyCheckpointComplete(id) }
+
+    /// Tells the operator checkpoint `id` was aborted.
+    public mutating func notifyCheckpointAborted(_ id: Int64) { op.notifyCheckpointAborted(id) }
 
     /// Records emitted since the last call, and clears them.
     public mutating func takeOutput() -> [Operator.Output] {
@@ -68,6 +136,26 @@ public struct OperatorHarness<Operator: OneInputOperator> {
         return takeOutput()
     }
 
+    /// Closes the operator and checks that every record it emitted was read.
+    ///
+    /// - Throws: ``UnreadOutput`` naming how many records were left.
+    public mutating func end() throws {
+        if !closed {
+            closed = true
+            op.close()
+        }
+        if !output.isEmpty { throw UnreadOutput(count: output.count, first: FlowError.describe(output.records[0])) }
+    }
+
     /// The operator itself (to inspect its state).
     public var operatorState: Operator { op }
+}
+
+/// Thrown by ``OperatorHarness/end()`` when the operator emitted records the test did not read.
+public struct UnreadOutput: Error, CustomStringConvertible {
+    /// How many records were left.
+    public var count: Int
+    /// The first of them, described.
+    public var first: String
+    public var description: String { "the operator emitted \(count) record(s) the test did not read, the first: \(first)" }
 }

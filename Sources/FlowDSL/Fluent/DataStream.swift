@@ -36,6 +36,16 @@ public struct DataStream<Element: Sendable> {
         adopting(pipeline.appending(stage: stage))
     }
 
+    /// Runs a custom operator (Flink's `DataStream.transform`): `make` builds each parallel
+    /// instance's operator from the instance's environment. The operator is not fused with its
+    /// neighbours. For keyed state and timers, key the stream first (``KeyedStream/transform(_:_:)``).
+    @inlinable
+    public func transform<Operator: OneInputOperator>(_ name: String, _ make: @escaping @Sendable (OperatorEnvironment) -> Operator) -> DataStream<Operator.Output>
+    where Operator.Input == Element {
+        let body = TransformBody<Element, Operator.Output>(stageCount: 1) { environment in AnyOneInputOperator(make(environment)) }
+        return adopting(pipeline.appending(StageAttributes(kind: "Transform", name: name), body: .transform(body)))
+    }
+
     /// Transforms each record into one record.
     @inlinable
     public func map<Output>(_ transform: @escaping @Sendable (Element) throws -> Output) -> DataStream<Output> {

@@ -67,6 +67,24 @@ public struct KeyedStream<Element: Sendable, Key: Hashable & Sendable & StableHa
     }
 
     /// The partitioned stream, for stateless stages or a sink after the partitioning.
+    /// Runs a custom operator on the keyed stream, Flink's `KeyedStream.transform`: every record
+    /// of a key reaches the instance that owns the key's key group, so the operator may keep keyed
+    /// state and timers for it. `make` builds each parallel instance's operator from the key
+    /// selector (compute a record's key with it, hash it once, and find its state and key group
+    /// by that hash) and the instance's environment.
+    ///
+    /// ```swift
+    /// keyed.transform("expire") { key, _ in ExpiringCount(key: key) }
+    /// ```
+    ///
+    /// See Docs/Guides/WritingOperators.md.
+    @inlinable
+    public func transform<Operator: OneInputOperator>(
+        _ name: String, _ make: @escaping @Sendable (_ key: @escaping @Sendable (Element) throws -> Key, OperatorEnvironment) -> Operator
+    ) -> DataStream<Operator.Output> where Operator.Input == Element {
+        adopt(keyed.transforming(StageAttributes(kind: "Transform", name: name), make))
+    }
+
     @inlinable
     public var stream: DataStream<Element> {
         DataStream(graph: graph, tails: tails, node: nil)

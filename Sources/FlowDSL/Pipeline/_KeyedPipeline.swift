@@ -45,6 +45,17 @@ public struct _KeyedPipeline<Element: Sendable, Key: Hashable & Sendable & Stabl
     }
 
     /// Adds a running count per key.
+    /// Adds a custom keyed operator: `make` builds each instance's operator from the key selector
+    /// and the instance's environment.
+    @inlinable
+    public func transforming<Operator: OneInputOperator>(
+        _ attributes: StageAttributes, _ make: @escaping @Sendable (@escaping @Sendable (Element) throws -> Key, OperatorEnvironment) -> Operator
+    ) -> _OpenPipeline<Operator.Output> where Operator.Input == Element {
+        let key = keyBy.key
+        let body = TransformBody<Element, Operator.Output>(stageCount: 1) { environment in AnyOneInputOperator(make(key, environment)) }
+        return base.appending(attributes, body: .transform(body), isKeyed: true).pipeline
+    }
+
     @inlinable
     public func aggregating(_ aggregate: Aggregate<CountAggregate>) -> _OpenPipeline<Keyed<Key, Int>> {
         var counting = Aggregate(TypedCount<Element>())
