@@ -7,7 +7,8 @@ public import FlowCore
 /// - a channel marked idle stops counting; when every open channel is idle the gate forwards the
 ///   highest watermark among them (if it is ahead) and then ``WatermarkStatus/idle``;
 /// - a channel that becomes active again counts once its watermark reaches the forwarded one (a
-///   channel behind it would not move the minimum forward, only hold it); the first channel to
+///   channel behind it would not move the minimum forward, only hold it); if no other channel
+///   counts, its watermark is the minimum and goes on at once when ahead; the first channel to
 ///   become active after the gate went idle makes it forward ``WatermarkStatus/active``;
 /// - a watermark that arrives on an idle channel is dropped (its producer sends
 ///   ``WatermarkStatus/active`` first);
@@ -75,12 +76,20 @@ extension InputGateStateMachine {
         case .active:
             guard valveChannels[index].isIdle else { return .none }
             valveChannels[index].isIdle = false
-            // Joining the counting channels cannot raise their minimum, and a channel behind the
-            // forwarded watermark joins only when it catches up: no watermark to forward now.
-            valveChannels[index].counts = valveChannels[index].watermark >= forwardedWatermark
-            guard isIdle else { return .none }
-            isIdle = false
-            return .forwardStatus(.active)
+            // A channel behind the forwarded watermark joins the counting channels only when it
+            // catches up.
+            let counts = valveChannels[index].watermark >= forwardedWatermark
+            valveChannels[index].counts = counts
+            if isIdle {
+                // The gate forwarded the highest open watermark when it went idle, and dropped
+                // every watermark since: this channel is not ahead, nothing moves.
+                isIdle = false
+                return .forwardStatus(.active)
+            }
+            // Joining does not raise the minimum of other counting channels, but when none
+            // counts (they ended, went idle or are behind) this channel's watermark is the
+            // minimum, and it may be ahead: forward it now, before what follows on the channel.
+            return counts ? advanceToMinimum() : .none
         }
     }
 

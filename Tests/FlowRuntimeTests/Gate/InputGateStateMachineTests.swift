@@ -109,6 +109,35 @@ func gate(_ count: Int, _ mode: InputGateStateMachine.BarrierMode = .exactlyOnce
         #expect(machine.watermarkReceived(wm(90), on: 1) == .forwardWatermark(wm(70)))
     }
 
+    @Test("a channel rejoining when no other channel counts forwards its watermark at once, before a barrier after it")
+    func rejoinWhenNoneCounts() {
+        for mode in [InputGateStateMachine.BarrierMode.exactlyOnce, .atLeastOnce] {
+            var machine = gate(3, mode)
+            #expect(machine.watermarkReceived(wm(2), on: 1) == .none)
+            #expect(machine.watermarkStatusReceived(.idle, on: 2) == .none)
+            #expect(machine.watermarkReceived(wm(0), on: 0) == .forwardWatermark(wm(0)))
+            #expect(machine.watermarkStatusReceived(.active, on: 2) == .none, "behind: it does not count")
+            #expect(machine.watermarkStatusReceived(.idle, on: 1) == .none)
+            #expect(machine.endOfInputReceived(on: 0) == .updateWatermark(.none), "no channel counts now")
+            #expect(machine.watermarkStatusReceived(.active, on: 1) == .forwardWatermark(wm(2)), "it alone counts: w2 is the minimum")
+            #expect(machine.barrierReceived(barrier(1), on: 1) == (mode == .exactlyOnce ? .blockChannel : .keepReading))
+            #expect(machine.endOfInputReceived(on: 2) == .forwardBarrier(barrier(1), then: .none))
+            #expect(machine.forwardedWatermark == wm(2))
+        }
+    }
+
+    @Test("rejoining an idle gate forwards active and no watermark")
+    func rejoinIdleGate() {
+        var machine = gate(2)
+        _ = machine.watermarkReceived(wm(3), on: 0)
+        _ = machine.watermarkReceived(wm(7), on: 1)
+        #expect(machine.watermarkStatusReceived(.idle, on: 0) == .forwardWatermark(wm(7)))
+        #expect(machine.watermarkStatusReceived(.idle, on: 1) == .forwardStatus(.idle))
+        #expect(machine.watermarkStatusReceived(.active, on: 0) == .forwardStatus(.active), "behind 7: it does not count")
+        #expect(machine.watermarkStatusReceived(.active, on: 1) == .none, "at 7: it counts, nothing moves")
+        #expect(machine.watermarkReceived(wm(8), on: 1) == .forwardWatermark(wm(8)), "channel 0 is behind: it does not hold 8")
+    }
+
     @Test("the last active channel ending while the others are idle makes the gate idle")
     func endWhileOthersIdle() {
         var machine = gate(2)

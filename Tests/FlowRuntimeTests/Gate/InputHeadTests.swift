@@ -136,6 +136,29 @@ private func element(_ item: GateItem, channel: Int) -> StreamElement<Int> {
         }
     }
 
+    @Test("a channel rejoining when no other counts: its watermark goes on at once, before its barrier")
+    func rejoinWhenNoneCountsForwardsBeforeBarrier() async throws {
+        // Channel 0 holds the watermark at 0; channel 2 rejoins behind it; channel 1 (at 2) goes
+        // idle and channel 0 ends, so no channel counts. Channel 1 rejoins: w2 is the minimum and
+        // must go before the barrier channel 1 sends next (the property test's failure, shrunk:
+        // the head passed on [0:r0, w0, 0:r1, b1, finish]).
+        let streams: [[GateItem]] = [
+            [.record(0), .watermark(0), .record(1), .end],
+            [.watermark(2), .status(.idle), .status(.active), .barrier(1), .end],
+            [.status(.idle), .status(.active), .end],
+        ]
+        // One element sent, then one step: the head reads them in this order.
+        let schedule = [1, 2, 0, 0, 2, 1, 0, 0, 1, 1, 2, 1].flatMap { [$0, 3] }
+        for mode in [InputGateStateMachine.BarrierMode.exactlyOnce, .atLeastOnce] {
+            for slots in 1...3 {
+                let (body, reference) = try await Self.run(streams, schedule: schedule, slots: slots, mode: mode)
+                let expected: [GateOutput] = [.record(channel: 0, 0), .watermark(0), .record(channel: 0, 1), .watermark(2), .barrier(1), .finish]
+                #expect(body == expected, "\(mode), \(slots) slots")
+                #expect(reference == expected, "\(mode), \(slots) slots")
+            }
+        }
+    }
+
     @Test("the head's watermark is the minimum over its channels, passed on when it moves")
     func watermarkIsMinimumPerChannel() async throws {
         let streams: [[GateItem]] = [
