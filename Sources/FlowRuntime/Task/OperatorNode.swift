@@ -18,12 +18,17 @@ final class OperatorNode<Input, Output>: Node<Input> {
     private var watermark = Watermark(.unassigned)
     /// The most timers one call fires before their output is passed on.
     private let timerChunk: Int
+    /// Where the node delivers the snapshots it takes on a barrier.
+    private let collector: SnapshotCollector
+    /// The instance's context, from `open`: its uid, place and key groups, for snapshots.
+    private var context: OperatorContext?
     /// Whether the operator's `open` was called (it may have thrown): only such an operator is closed.
     private var opened = false
     private var closed = false
 
-    init(op: AnyOneInputOperator<Input, Output>, next: Node<Output>, span: StageSpan, batchSize: Int, pacer: StepPacer) {
+    init(op: AnyOneInputOperator<Input, Output>, next: Node<Output>, span: StageSpan, batchSize: Int, pacer: StepPacer, collector: SnapshotCollector) {
         self.op = op
+        self.collector = collector
         self.next = next
         sink = next as? SinkNode<Output>
         self.span = span
@@ -36,6 +41,7 @@ final class OperatorNode<Input, Output>: Node<Input> {
     /// Opens the operator and, if the job resumes, restores its state.
     func open(environment: OperatorEnvironment) throws {
         opened = true
+        context = environment.context
         do {
             try op.open(context: environment.context)
             if let restored = environment.restored {
@@ -101,6 +107,11 @@ final class OperatorNode<Input, Output>: Node<Input> {
             publishCounts(emitted: output.count - before)
             try await next.commit(&output)
             if let forwarded { try await next.control(.watermark(forwarded)) }
+        } else if case .barrier(let barrier) = element {
+            // The barrier arrived on every input (the gate aligned it): the state as of the
+            // records before it is the checkpoint's.
+            try snapshot(for: barrier.checkpointID)
+            try await next.control(element)
         } else {
             try await next.control(element)
         }
@@ -137,6 +148,19 @@ final class OperatorNode<Input, Output>: Node<Input> {
         }
     }
 
+    /// Takes the operator's snapshot for checkpoint `id` and delivers it.
+    @inline(never)
+    private func snapshot(for id: Int64) throws {
+        guard let context else { return }
+        var snapshot = OperatorSnapshot(operatorID: context.stageID, checkpointID: id, maxParallelism: context.maxParallelism)
+        do {
+            try op.snapshotState(checkpoint: id, into: &snapshot.keyed)
+        } catch {
+            throw fail(error)
+        }
+        collector.add(snapshot)
+    }
+
     override func flushPartial() throws { try next.flushPartial() }
     override func drain() -> DrainResult { next.drain() }
 
@@ -167,5 +191,26 @@ final class OperatorNode<Input, Output>: Node<Input> {
         return FlowError(.userFunctionFailed, failure.summary(kind: stage.kind, position: recordPosition, input: input),
                          stageName: stage.name, stageID: stage.uid, subtask: span.subtask,
                          recordPosition: recordPosition, record: failure.record, underlying: failure.underlying)
+    }
+}
+
+extension OperatorNode: CheckpointParticipant {
+    func checkpointComplete(_ id: Int64) async throws {
+        do {
+            try op.notifyCheckpointComplete(id)
+        } catch {
+            throw fail(error)
+        }
+    }
+
+    func checkpointAborted(_ id: Int64) async { op.notifyCheckpointAborted(id) }
+}
+
+extension OperatorNode: ProcessingTimerNode {
+    var nextProcessingTimer: Int64? { op.nextProcessingTimer }
+
+    func fireProcessingTimers(dueAt now: Int64) async throws {
+        try await fireTimers(.processingTime, dueAt: now)
+        try next.flushPartial()
     }
 }

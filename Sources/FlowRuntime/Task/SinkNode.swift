@@ -104,3 +104,13 @@ final class SinkNode<Input>: Node<Input> {
                          subtask: subtask, underlying: error)
     }
 }
+
+extension SinkNode: CheckpointParticipant {
+    /// Commits what the writer pre-committed up to checkpoint `id`.
+    func checkpointComplete(_ id: Int64) async throws {
+        try await guarded(while: "committing checkpoint \(id)") { try await writer.commit(checkpoint: id) }
+    }
+
+    /// Nothing: the pre-committed transaction waits for the next completed checkpoint.
+    func checkpointAborted(_ id: Int64) async {}
+}

@@ -11,6 +11,8 @@ final class SourceHead<Output: Sendable>: TaskHeadDriver {
     private let context: SourceContext
     /// The splits the reader resumes from, if the job is restored.
     private let restoredSplits: [SourceSplit]?
+    /// Where the head delivers the reader's positions when a checkpoint is triggered.
+    private let collector: SnapshotCollector
     /// The stages the reader runs: the source, then any fused stages.
     private let span: StageSpan
     private let batchSize: Int
@@ -23,8 +25,10 @@ final class SourceHead<Output: Sendable>: TaskHeadDriver {
     private var opened = false
     private var closed = false
 
-    init(reader: AnySourceReader<Output>, first: Node<Output>, environment: OperatorEnvironment, span: StageSpan, batchSize: Int, pacer: StepPacer) {
+    init(reader: AnySourceReader<Output>, first: Node<Output>, environment: OperatorEnvironment, span: StageSpan, batchSize: Int, pacer: StepPacer,
+         collector: SnapshotCollector) {
         self.reader = reader
+        self.collector = collector
         self.first = first
         sink = first as? SinkNode<Output>
         context = environment.context
@@ -93,6 +97,26 @@ final class SourceHead<Output: Sendable>: TaskHeadDriver {
 
     override func drain() -> DrainResult { first.drain() }
 
+    /// Stores the reader's positions for checkpoint `id` and sends its barrier after the records
+    /// read so far. A source that has ended takes no part.
+    override func triggerCheckpoint(_ id: Int64) async throws {
+        guard opened, !hasEnded else { return }
+        let splits = try await guarded(while: "storing its position for checkpoint \(id)") { try reader.snapshotSplits(checkpoint: id) }
+        collector.add(OperatorSnapshot(operatorID: context.stageID, checkpointID: id, maxParallelism: context.maxParallelism, splits: splits))
+        try await first.control(.barrier(CheckpointBarrier(checkpointID: id, triggeredAt: context.processingTime.now())))
+    }
+
+    override func checkpointComplete(_ id: Int64) async throws {
+        guard opened, !closed else { return }
+        try await guarded(while: "taking the completion of checkpoint \(id)") { try await reader.notifyCheckpointComplete(id) }
+    }
+
+    override func checkpointAborted(_ id: Int64) async {
+        guard opened, !closed else { return }
+        await reader.notifyCheckpointAborted(id)
+    }
+
+
     override func close() async {
         guard opened, !closed else { return }
         closed = true
@@ -143,3 +167,4 @@ final class SourceHead<Output: Sendable>: TaskHeadDriver {
                          subtask: context.subtask, underlying: error)
     }
 }
+

@@ -15,6 +15,10 @@ struct TaskBuilder {
     let processingTime: ProcessingTimeService
     /// The snapshots the job resumes from, per stage uid: every old instance's (none on a fresh start).
     let restored: [String: [OperatorSnapshot]]
+    /// mailboxes[task][subtask]: where actions are posted to each instance.
+    let mailboxes: [[TaskMailbox]]
+    /// Where instances deliver the snapshots they take.
+    let collector: SnapshotCollector
 
     /// channels[edge][sender][receiver], erased; `nil` where a forward edge has no bridge.
     private var channels: [[[AnyObject?]]] = []
@@ -22,12 +26,14 @@ struct TaskBuilder {
     private var signals: [[TaskSignal]] = []
 
     init(plan: PhysicalPlan, registry: MetricsRegistry, flushClock: FlushClock, processingTime: ProcessingTimeService = .system,
-         restored: [String: [OperatorSnapshot]] = [:]) {
+         restored: [String: [OperatorSnapshot]] = [:], mailboxes: [[TaskMailbox]]? = nil, collector: SnapshotCollector = SnapshotCollector()) {
         self.plan = plan
         self.registry = registry
         self.flushClock = flushClock
         self.processingTime = processingTime
         self.restored = restored
+        self.mailboxes = mailboxes ?? plan.tasks.map { task in (0..<task.parallelism).map { _ in TaskMailbox() } }
+        self.collector = collector
     }
 
     /// Builds every instance. Instances on the sync backend share `syncSignal` (their scheduler
@@ -78,6 +84,8 @@ struct TaskBuilder {
         }
         var openers: [() async throws -> Void] = []
         var closers: [() async -> Void] = []
+        var participants: [any CheckpointParticipant] = []
+        var timerNodes: [any ProcessingTimerNode] = []
 
         // Tail.
         let transformStart = task.sourceStageCount
@@ -89,6 +97,7 @@ struct TaskBuilder {
                                          subtask: subtask, batchSize: batchSize, pacer: pacer)
             openers.append { try await node.open(context(stage)) }
             closers.append(node.close)
+            participants.append(node.participant)
             next = node.object
         case .output:
             let routers = RouterMaker(plan: plan, task: task, subtask: subtask, channels: channels, clock: flushClock, pacer: pacer)
@@ -102,9 +111,12 @@ struct TaskBuilder {
             let span = StageSpan(stages: task.stages, first: stageEnd - count, count: count, counters: counters, subtask: subtask)
             let stage = task.stages[span.first]
             let pieceEnvironment = try environment(stage)
-            let made = try Self.makeOperatorNode(piece.body, environment: pieceEnvironment, next: next, span: span, batchSize: batchSize, pacer: pacer)
+            let made = try Self.makeOperatorNode(piece.body, environment: pieceEnvironment, next: next, span: span, batchSize: batchSize, pacer: pacer,
+                                                 collector: collector)
             openers.append { try made.open(pieceEnvironment) }
             closers.insert(made.close, at: 0)
+            participants.insert(made.participant, at: 0)
+            if let timers = made.timers { timerNodes.insert(timers, at: 0) }
             next = made.object
             stageEnd -= count
         }
@@ -116,7 +128,8 @@ struct TaskBuilder {
         case .source(let factory):
             let stage = task.stages[0]
             let span = StageSpan(stages: task.stages, first: 0, count: transformStart, counters: counters, subtask: subtask)
-            head = try Self.makeSourceHead(factory, environment: try environment(stage), first: next, span: span, batchSize: batchSize, pacer: pacer)
+            head = try Self.makeSourceHead(factory, environment: try environment(stage), first: next, span: span, batchSize: batchSize, pacer: pacer,
+                                           collector: collector)
         case .input:
             // Each channel keeps its identity: its edge's position among the task's inputs, and its sender.
             var receivers: [InputChannel] = []
@@ -132,7 +145,8 @@ struct TaskBuilder {
         let body = openers.reversed() as [() async throws -> Void]
         return TaskInstance(label: "Task \(task.id) '\(task.name)' #\(subtask)", backend: task.backend, signal: signals[task.id][subtask],
                             counters: registry.taskCounters[task.id][subtask], head: head,
-                            openBody: { for open in body { try await open() } }, closeBody: { for close in closers { await close() } })
+                            openBody: { for open in body { try await open() } }, closeBody: { for close in closers { await close() } },
+                            mailbox: mailboxes[task.id][subtask], participants: participants, timerNodes: timerNodes, processingTime: processingTime)
     }
 
     // MARK: Opening existentials
@@ -156,26 +170,32 @@ struct TaskBuilder {
         var object: AnyObject
         var open: (OperatorEnvironment) throws -> Void
         var close: () -> Void
+        var participant: any CheckpointParticipant
+        /// The node, if its operator may hold timers.
+        var timers: (any ProcessingTimerNode)?
     }
 
     private static func makeOperatorNode(_ body: any TransformFactory, environment: OperatorEnvironment, next: AnyObject, span: StageSpan,
-                                         batchSize: Int, pacer: StepPacer) throws -> MadeNode {
-        try makeOperatorNode(opened: body, environment: environment, next: next, span: span, batchSize: batchSize, pacer: pacer)
+                                         batchSize: Int, pacer: StepPacer, collector: SnapshotCollector) throws -> MadeNode {
+        try makeOperatorNode(opened: body, environment: environment, next: next, span: span, batchSize: batchSize, pacer: pacer, collector: collector)
     }
 
     private static func makeOperatorNode<F: TransformFactory>(opened factory: F, environment: OperatorEnvironment, next: AnyObject, span: StageSpan,
-                                                              batchSize: Int, pacer: StepPacer) throws -> MadeNode {
+                                                              batchSize: Int, pacer: StepPacer, collector: SnapshotCollector) throws -> MadeNode {
         guard let next = next as? Node<F.Output> else {
             throw FlowError(.internalError, "stage '\(span.stages[span.first].name)' emits \(F.Output.self) but its downstream consumes another type")
         }
-        let node = OperatorNode(op: factory.makeOperator(environment), next: next, span: span, batchSize: batchSize, pacer: pacer)
-        return MadeNode(object: node, open: { try node.open(environment: $0) }, close: { node.close() })
+        let op = factory.makeOperator(environment)
+        let node = OperatorNode(op: op, next: next, span: span, batchSize: batchSize, pacer: pacer, collector: collector)
+        return MadeNode(object: node, open: { try node.open(environment: $0) }, close: { node.close() }, participant: node,
+                        timers: op.hasTimers ? node : nil)
     }
 
     private struct MadeSink {
         var object: AnyObject
         var open: (OperatorContext) async throws -> Void
         var close: () async -> Void
+        var participant: any CheckpointParticipant
     }
 
     private static func makeSinkNode(_ factory: any SinkFactory, environment: OperatorEnvironment, stage: PlannedStage, counters: StageCounters,
@@ -186,20 +206,21 @@ struct TaskBuilder {
     private static func makeSinkNode<F: SinkFactory>(opened factory: F, environment: OperatorEnvironment, stage: PlannedStage, counters: StageCounters,
                                                      subtask: Int, batchSize: Int, pacer: StepPacer) -> MadeSink {
         let node = SinkNode(writer: factory.makeWriter(environment), stage: stage, counters: counters, subtask: subtask, batchSize: batchSize, pacer: pacer)
-        return MadeSink(object: node, open: { try await node.open(context: $0) }, close: { await node.close() })
+        return MadeSink(object: node, open: { try await node.open(context: $0) }, close: { await node.close() }, participant: node)
     }
 
     private static func makeSourceHead(_ factory: any SourceFactory, environment: OperatorEnvironment, first: AnyObject, span: StageSpan,
-                                       batchSize: Int, pacer: StepPacer) throws -> TaskHeadDriver {
-        try makeSourceHead(opened: factory, environment: environment, first: first, span: span, batchSize: batchSize, pacer: pacer)
+                                       batchSize: Int, pacer: StepPacer, collector: SnapshotCollector) throws -> TaskHeadDriver {
+        try makeSourceHead(opened: factory, environment: environment, first: first, span: span, batchSize: batchSize, pacer: pacer, collector: collector)
     }
 
     private static func makeSourceHead<F: SourceFactory>(opened factory: F, environment: OperatorEnvironment, first: AnyObject, span: StageSpan,
-                                                         batchSize: Int, pacer: StepPacer) throws -> TaskHeadDriver {
+                                                         batchSize: Int, pacer: StepPacer, collector: SnapshotCollector) throws -> TaskHeadDriver {
         guard let first = first as? Node<F.Output> else {
             throw FlowError(.internalError, "source '\(environment.context.stageName)' emits \(F.Output.self) but its downstream consumes another type")
         }
-        return SourceHead(reader: factory.makeReader(environment), first: first, environment: environment, span: span, batchSize: batchSize, pacer: pacer)
+        return SourceHead(reader: factory.makeReader(environment), first: first, environment: environment, span: span, batchSize: batchSize, pacer: pacer,
+                          collector: collector)
     }
 
     private static func makeInputHead(task: PhysicalTask, first: AnyObject, receivers: [InputChannel], pacer: StepPacer) throws -> TaskHeadDriver {

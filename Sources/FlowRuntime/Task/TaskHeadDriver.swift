@@ -31,4 +31,11 @@ class TaskHeadDriver {
     func drain() -> DrainResult { preconditionFailure("\(Self.self): drain not overridden") }
     /// Releases the source, if any and if it was opened (on success, failure and cancellation).
     func close() async {}
+    /// Takes checkpoint `id` at the source, if the head has one: stores its position and sends the
+    /// barrier. A head that reads channels waits for the barrier to arrive on them instead.
+    func triggerCheckpoint(_ id: Int64) async throws {}
+    /// Checkpoint `id` is complete: tells the source, if any.
+    func checkpointComplete(_ id: Int64) async throws {}
+    /// Checkpoint `id` was aborted: tells the source, if any.
+    func checkpointAborted(_ id: Int64) async {}
 }

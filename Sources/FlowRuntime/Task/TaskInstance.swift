@@ -17,16 +17,24 @@ final class TaskInstance: @unchecked Sendable {
     let signal: TaskSignal
     /// Where it reports how it spends its time.
     let counters: TaskCounters
+    /// Where control actions are posted to it.
+    let mailbox: TaskMailbox
     private let head: TaskHeadDriver
     private let openBody: () async throws -> Void
     private let closeBody: () async -> Void
+    /// Its operators and sink, told (after the head) when a checkpoint completes or is aborted.
+    private let participants: [any CheckpointParticipant]
+    /// Its operators that may hold processing-time timers.
+    private let timerNodes: [any ProcessingTimerNode]
+    private let processingTime: ProcessingTimeService
     private(set) var isFinished = false
     /// Whether ``open()`` was called (it may have thrown): an instance never opened is not closed.
     private var opened = false
     private var closed = false
 
     init(label: String, backend: BackendKind, signal: TaskSignal, counters: TaskCounters, head: TaskHeadDriver,
-         openBody: @escaping () async throws -> Void, closeBody: @escaping () async -> Void) {
+         openBody: @escaping () async throws -> Void, closeBody: @escaping () async -> Void, mailbox: TaskMailbox,
+         participants: [any CheckpointParticipant], timerNodes: [any ProcessingTimerNode], processingTime: ProcessingTimeService) {
         self.label = label
         self.backend = backend
         self.signal = signal
@@ -34,6 +42,11 @@ final class TaskInstance: @unchecked Sendable {
         self.head = head
         self.openBody = openBody
         self.closeBody = closeBody
+        self.mailbox = mailbox
+        self.participants = participants
+        self.timerNodes = timerNodes
+        self.processingTime = processingTime
+        mailbox.attach(signal)
     }
 
     /// Opens the body (operators, then the sink) and then the head (the source): a source starts
@@ -45,8 +58,39 @@ final class TaskInstance: @unchecked Sendable {
         try await head.open()
     }
 
+    /// One step of the task loop, in a defined order: the actions posted to its mailbox, then its
+    /// due processing-time timers, then queued output, then input. A task that waits for input
+    /// while it holds a processing-time timer asks to be woken for it (`.idle(until:)`).
+    ///
+    /// - Complexity: O(1) beyond the work done: one atomic load for the mailbox, and, only for a
+    ///   task with timer operators, a read of processing time.
     func step() async throws -> StepResult {
         if isFinished { return .finished }
+        if mailbox.hasMail {
+            try await handleMail()
+            return .progressed
+        }
+        var timerDeadline: Int64?
+        if !timerNodes.isEmpty {
+            timerDeadline = nextProcessingTimer()
+            if let due = timerDeadline {
+                let now = processingTime.now()
+                if due <= now {
+                    for node in timerNodes { try await node.fireProcessingTimers(dueAt: now) }
+                    return .progressed
+                }
+            }
+        }
+        let result = try await stepInput()
+        if result == .waitingForInput, let due = timerDeadline {
+            let wait = Swift.max(0, due - processingTime.now())
+            return .idle(until: .now + .milliseconds(wait))
+        }
+        return result
+    }
+
+    @inline(__always)
+    private func stepInput() async throws -> StepResult {
         switch head.drain() {
         case .drained: break
         case .partly: return .progressed  // the scheduler must see it: the receiver has new input
@@ -57,6 +101,34 @@ final class TaskInstance: @unchecked Sendable {
             return .finished
         }
         return try await head.step()
+    }
+
+    /// Handles every action in the mailbox, oldest first.
+    @inline(never)
+    private func handleMail() async throws {
+        let actions = mailbox.takeAll()
+        for action in actions {
+            switch action {
+            case .triggerCheckpoint(let id):
+                if !head.hasEnded { try await head.triggerCheckpoint(id) }
+            case .checkpointComplete(let id):
+                try await head.checkpointComplete(id)
+                for participant in participants { try await participant.checkpointComplete(id) }
+            case .checkpointAborted(let id):
+                await head.checkpointAborted(id)
+                for participant in participants { await participant.checkpointAborted(id) }
+            }
+        }
+        mailbox.handled(actions.count)
+    }
+
+    /// The earliest processing-time timer of the task's operators.
+    private func nextProcessingTimer() -> Int64? {
+        var earliest: Int64?
+        for node in timerNodes {
+            if let due = node.nextProcessingTimer, due < (earliest ?? .max) { earliest = due }
+        }
+        return earliest
     }
 
     /// Releases the source and the sink, each only if its `open` was called, and nothing if

@@ -21,7 +21,7 @@ func gateStreams(channels count: Int, ops: [Int], alignedBarriers: Bool, valveHe
         case 8..<12:
             watermarks[channel] += step  // sometimes the same watermark again
             streams[channel].append(.watermark(watermarks[channel]))
-        case 12..<14, 0..<8 where valveHeavy:
+        case let kind where (12..<14).contains(kind) || (valveHeavy && (0..<8).contains(kind)):
             idle[channel].toggle()
             streams[channel].append(.status(idle[channel] ? .idle : .active))
         case 14..<18:
