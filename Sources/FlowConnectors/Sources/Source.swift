@@ -358,3 +358,38 @@ public struct GeneratorReader<Function: GeneratorFunction>: SourceReader {
     /// The time worth of records a rate-limited generator releases at once: 50 µs.
     public static var releaseInterval: Double { 50e-6 }
 }
+
+extension Source {
+    /// This source with each record stamped with the event time `timestamp` gives it, in the
+    /// reader's own loop (the records' previous timestamps are replaced).
+    ///
+    /// ```swift
+    /// Source(bids).withTimestamps { bid in EventTime(milliseconds: bid.dateTime) }
+    /// ```
+    ///
+    /// Keeps the source's name, uid and other settings. Stages after it still fuse into its read
+    /// loop.
+    ///
+    /// - Complexity: one call of `timestamp` per record, no allocation.
+    @inlinable
+    public func withTimestamps(
+        _ timestamp: @escaping @Sendable (Output) throws -> EventTime
+    ) -> Source<TimestampedReader<Reader, ClosureTimestampAssigner<Output>>> {
+        withTimestamps(assigner: ClosureTimestampAssigner(timestamp))
+    }
+
+    /// ``withTimestamps(_:)`` with the assigner written as a type, which the compiler can inline
+    /// into the read loop.
+    ///
+    /// - Complexity: one call of the assigner per record, no allocation.
+    @inlinable
+    public func withTimestamps<Assigner: TimestampAssigner>(assigner: Assigner) -> Source<TimestampedReader<Reader, Assigner>>
+    where Assigner.Element == Output {
+        let make = makeReader
+        var source = Source<TimestampedReader<Reader, Assigner>>(kind: attributes.kind, isParallel: isParallel) {
+            TimestampedReader(make(), assigner: assigner)
+        }
+        source.attributes = attributes
+        return source
+    }
+}
