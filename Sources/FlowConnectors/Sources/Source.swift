@@ -83,8 +83,11 @@ extension Source {
 
     /// Emits the elements of an `AsyncSequence` until it ends. Runs at parallelism 1 (one iterator).
     ///
-    /// Each element is passed on as soon as it arrives (the sequence may pause at any time), so
-    /// this source favours latency over throughput.
+    /// A pump task iterates the sequence into a buffer of at most `bufferCapacity` elements (it
+    /// stops asking the sequence for more while the buffer is full), and the source's task takes
+    /// what is buffered without waiting: a sequence that pauses never holds the task, and an
+    /// element that arrives while the task waits wakes it, so it is passed on at once. See
+    /// ``AsyncSequenceReader``.
     ///
     /// One run only can read `sequence`: most async sequences (an `AsyncStream`, a socket's
     /// bytes) can be iterated once, so the first run whose source opens claims it, and every later
@@ -94,9 +97,10 @@ extension Source {
     /// run that fails after (in a later task's `open`, or while reading) has used it. To run a job
     /// more than once, use ``init(makeSequence:)``.
     @inlinable
-    public init<S: AsyncSequence & Sendable>(_ sequence: S) where Reader == AsyncSequenceReader<S> {
+    public init<S: AsyncSequence & Sendable>(_ sequence: S, bufferCapacity: Int = AsyncSequenceReader<S>.defaultBufferCapacity)
+    where Reader == AsyncSequenceReader<S> {
         let claim = _SingleUseClaim()
-        self.init(kind: "Source", isParallel: false) { AsyncSequenceReader(singleUse: sequence, claim: claim) }
+        self.init(kind: "Source", isParallel: false) { AsyncSequenceReader(singleUse: sequence, claim: claim, bufferCapacity: bufferCapacity) }
     }
 
     /// Emits the elements of the `AsyncSequence` that `makeSequence` makes, a fresh one for each
@@ -110,10 +114,13 @@ extension Source {
     /// ```
     ///
     /// `makeSequence` is called once per run, when the run opens the source; the job can run any
-    /// number of times, also concurrently. Elements are passed on as `Source(_:)` passes them.
+    /// number of times, also concurrently. Elements are passed on as `Source(_:)` passes them,
+    /// through a buffer of at most `bufferCapacity` elements.
     @inlinable
-    public init<S: AsyncSequence & Sendable>(makeSequence: @escaping @Sendable () -> S) where Reader == AsyncSequenceReader<S> {
-        self.init(kind: "Source", isParallel: false) { AsyncSequenceReader(makeSequence: makeSequence) }
+    public init<S: AsyncSequence & Sendable>(makeSequence: @escaping @Sendable () -> S,
+                                             bufferCapacity: Int = AsyncSequenceReader<S>.defaultBufferCapacity)
+    where Reader == AsyncSequenceReader<S> {
+        self.init(kind: "Source", isParallel: false) { AsyncSequenceReader(makeSequence: makeSequence, bufferCapacity: bufferCapacity) }
     }
 }
 

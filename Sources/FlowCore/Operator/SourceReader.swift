@@ -8,12 +8,23 @@ public struct SourceContext: Sendable {
     public var subtask: Int
     /// How many instances of the source run; each reads its own share of the input.
     public var parallelism: Int
+    /// Wakes the source's task if it waits after a read that found nothing (`.idle`): a reader
+    /// whose records are made elsewhere (a pump task, a network callback) calls it when records
+    /// become ready, so the task reads them at once instead of at its next idle poll.
+    ///
+    /// Safe from any thread, any number of times; a call while the task is busy makes its next
+    /// wait return at once. The runtime gives every source a hook that notifies its task's
+    /// signal; the default does nothing (the task then finds the records at its next poll).
+    ///
+    /// - Complexity: O(1): an atomic exchange, plus a wake-up if the task is parked.
+    public var wakeUp: @Sendable () -> Void
 
-    public init(stageName: String, stageID: String, subtask: Int, parallelism: Int) {
+    public init(stageName: String, stageID: String, subtask: Int, parallelism: Int, wakeUp: @escaping @Sendable () -> Void = {}) {
         self.stageName = stageName
         self.stageID = stageID
         self.subtask = subtask
         self.parallelism = parallelism
+        self.wakeUp = wakeUp
     }
 }
 

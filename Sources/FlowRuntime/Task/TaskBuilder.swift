@@ -100,7 +100,9 @@ struct TaskBuilder {
         switch task.head {
         case .source(let factory):
             let stage = task.stages[0]
-            let sourceContext = SourceContext(stageName: stage.name, stageID: stage.uid, subtask: subtask, parallelism: task.parallelism)
+            let signal = signals[task.id][subtask]
+            let sourceContext = SourceContext(stageName: stage.name, stageID: stage.uid, subtask: subtask, parallelism: task.parallelism,
+                                              wakeUp: { signal.notify() })
             let span = StageSpan(stages: task.stages, first: 0, count: transformStart, counters: counters, subtask: subtask)
             head = try Self.makeSourceHead(factory, first: next, context: sourceContext, span: span, batchSize: batchSize, pacer: pacer)
         case .input:
