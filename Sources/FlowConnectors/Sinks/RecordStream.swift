@@ -186,23 +186,20 @@ final class _RecordStreamStorage<Element: Sendable>: Sendable {
                 if resumeNow { continuation.resume(returning: record) }
             }
         } onCancel: {
-            let (consumer, writers) = state.withLock { state -> (CheckedContinuation<Element?, Never>?, [CheckedContinuation<Void, Never>]) in
-                state.consumerGone = true
-                defer {
-                    state.consumer = nil
-                    state.writers.removeAll()
-                }
-                return (state.consumer, state.writers)
-            }
-            consumer?.resume(returning: nil)
-            for writer in writers { writer.resume() }
+            release { $0.consumerGone = true }
         }
     }
 
     /// The job ended: the consumer gets what is buffered, then `nil`.
     func finish() {
+        release { $0.finished = true }
+    }
+
+    /// Applies `change` (the end of the job or of the consumer) and, after unlocking, ends a
+    /// waiting consumer's wait with `nil` and wakes every waiting writer.
+    private func release(_ change: (inout State) -> Void) {
         let (consumer, writers) = state.withLock { state -> (CheckedContinuation<Element?, Never>?, [CheckedContinuation<Void, Never>]) in
-            state.finished = true
+            change(&state)
             defer {
                 state.consumer = nil
                 state.writers.removeAll()
