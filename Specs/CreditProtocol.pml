@@ -5,9 +5,14 @@
  *
  * What this model mirrors in Swift:
  *   - CreditStateMachine  Sources/FlowRuntime/Bridges/CreditStateMachine.swift
- *       credits = N - (sent - received) and inFlight = sent - received, so
- *       credits + inFlight == N; a send needs credits > 0 (sendRequested -> .send), a consume
- *       returns one credit (elementConsumed).
+ *       the counters `sent` and `received` themselves: credits = N - (sent - received) and
+ *       inFlight = sent - received, so credits + inFlight == N; a send needs credits > 0
+ *       (sendRequested -> .send), a consume returns one credit (elementConsumed). RingBridge runs
+ *       one machine per side: the sender's view (`sent`, and the `received` it last loaded:
+ *       creditsReturned) and the receiver's view (`received`, and the `sent` it last loaded:
+ *       elementsArrived). This model loads the other side's counter at every check, a view
+ *       refreshed each time; the Swift views reload only when they say "no credit" or "no
+ *       element", which is the same check on an older value (a view lags, never runs ahead).
  *   - RingBridge          Sources/FlowRuntime/Bridges/RingBridge.swift
  *       the ring of N slots, the sender-owned counter `sent`, the receiver-owned counter
  *       `received`, publish with release / read with acquire, notify after publishing. The

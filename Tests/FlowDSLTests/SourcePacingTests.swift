@@ -35,10 +35,13 @@ struct SourcePacingTests {
         }
         let result = try await job.run(on: kind.defaultBackend)
         #expect(out.records == (0..<5_000).map { $0 * 2 })
-        // The source's task waits only when a read finds nothing; here, never but at the end. Its
-        // idle time, not the wall time, is asserted: other tests may share the machine's cores.
+        // The source's task waits only when a read finds nothing buffered: when its pump task has
+        // not yet moved the next elements, which on a cooperative pool shared with other tests can
+        // take a while: on a pool saturated by other tests, up to a millisecond per element, so
+        // the bound is loose. The wake-up that replaced the back-off is checked in AsyncSequencePumpTests.
+        // Idle time, not the wall time, is asserted: other tests may share the machine's cores.
         let source = try #require(result.metrics.tasks.first { $0.task == 0 })
-        #expect(source.idle < .milliseconds(500), "the source task idled \(source.idle) on \(kind): \(source)")
+        #expect(source.idle < .seconds(10), "the source task idled \(source.idle) on \(kind): \(source)")
     }
 
     @Test("a rate-limited generator behind schedule by a step or more asks to be read again at once")

@@ -1,4 +1,5 @@
-// Fused chain vs hand-written loop vs AsyncStream (Docs/PERFORMANCE.md, issue 2).
+// Fused chain vs hand-written loop vs AsyncStream (Docs/PERFORMANCE.md, issue 2), and the chain
+// with a timestamp-assigning map added, whose bar is within 5 % of the chain without it.
 //
 // Every benchmark iteration runs the whole pipeline over N records; the custom metric
 // "Records/s" is N divided by that iteration's wall-clock time. The fused chain and the loops
@@ -24,6 +25,10 @@ enum Setup {
     static let job4096 = try! fusedJob(records: records, batchSize: 4096, box: box4096)
     static let boxTyped = OutcomeBox()
     static let jobTyped = try! typedFusedJob(records: records, batchSize: 1024, box: boxTyped)
+    static let boxStamped = OutcomeBox()
+    static let jobStamped = try! stampedFusedJob(records: records, batchSize: 1024, box: boxStamped)
+    static let boxTypedStamped = OutcomeBox()
+    static let jobTypedStamped = try! typedStampedFusedJob(records: records, batchSize: 1024, box: boxTypedStamped)
     static let closures = StageClosures.make()
 }
 
@@ -37,6 +42,11 @@ func verifyVariants() async throws {
         precondition(job.plan.tasks.count == 1 && job.plan.tasks[0].stages.count == 5 && job.plan.tasks[0].sourceStageCount == 4
                      && job.plan.tasks[0].loopCount == 1,
                      "the benchmark job is not one task whose source pushes through all three stages:\n\(job.explain())")
+    }
+    for job in [Setup.jobStamped, Setup.jobTypedStamped] {
+        precondition(job.plan.tasks.count == 1 && job.plan.tasks[0].stages.count == 6 && job.plan.tasks[0].sourceStageCount == 5
+                     && job.plan.tasks[0].loopCount == 1,
+                     "the stamped benchmark job is not one task whose source pushes through all four stages:\n\(job.explain())")
     }
     print(Setup.job1024.explain())
 
@@ -54,11 +64,12 @@ func verifyVariants() async throws {
     // The fused chain at every batch size against the loop at N = 10M.
     let loop = handWrittenLoop(records: opaque(Setup.records))
     for (job, box) in [(Setup.job1024, Setup.box1024), (Setup.job64, Setup.box64), (Setup.job4096, Setup.box4096),
-                       (Setup.jobTyped, Setup.boxTyped)] {
+                       (Setup.jobTyped, Setup.boxTyped), (Setup.jobStamped, Setup.boxStamped),
+                       (Setup.jobTypedStamped, Setup.boxTypedStamped)] {
         try await job.run()
         precondition(box.outcome == loop, "N=\(Setup.records) batch \(job.configuration.batchSize): fused \(box.outcome), loop \(loop)")
     }
-    print("verified: N=\(small): \(loopSmall) in all variants; N=\(Setup.records): \(loop) in loop and fused (batch 64/1024/4096, typed stages)")
+    print("verified: N=\(small): \(loopSmall) in all variants; N=\(Setup.records): \(loop) in loop and fused (batch 64/1024/4096, typed stages, with a timestamp-assigning map)")
 }
 
 /// Runs `body` once as a measured iteration of `records` records, and records its rate.
@@ -94,6 +105,20 @@ let benchmarks: @Sendable () -> Void = {
         try await measured(benchmark, records: Setup.records) {
             try await Setup.jobTyped.run()
             return Setup.boxTyped.outcome
+        }
+    }
+
+    Benchmark("Flow fused chain with AssignTimestamps (sync backend), batch 1024, N=10M", configuration: large) { benchmark in
+        try await measured(benchmark, records: Setup.records) {
+            try await Setup.jobStamped.run()
+            return Setup.boxStamped.outcome
+        }
+    }
+
+    Benchmark("Flow fused chain with AssignTimestamps, stages as types (sync backend), batch 1024, N=10M", configuration: large) { benchmark in
+        try await measured(benchmark, records: Setup.records) {
+            try await Setup.jobTypedStamped.run()
+            return Setup.boxTypedStamped.outcome
         }
     }
 

@@ -148,6 +148,20 @@ func fusedJob(records n: Int64, batchSize: Int = 1024, box: OutcomeBox) throws -
     }
 }
 
+/// ``fusedJob(records:batchSize:box:)`` with a timestamp-assigning map after the first map
+/// (each record's event time from its `time` field): the cost of stamping inside a fused chain.
+func stampedFusedJob(records n: Int64, batchSize: Int = 1024, box: OutcomeBox) throws -> Job {
+    let makeWriter: @Sendable () -> ChecksumWriter = { ChecksumWriter(box: box) }
+    return try Job("fused-chain-stamped", configuration: ExecutionConfiguration(batchSize: batchSize)) {
+        Source.generator(count: n) { (seq: Int64) in Workload.reading(seq) }
+        Map { (reading: Reading) in Workload.scale(reading) }
+        AssignTimestamps { (scaled: Scaled) in EventTime(milliseconds: Workload.eventTime(scaled)) }
+        Filter { (scaled: Scaled) in Workload.keep(scaled) }
+        Map { (scaled: Scaled) in Workload.digest(scaled) }
+        Sink(WriterSink(makeWriter))
+    }
+}
+
 // MARK: Flow fused chain, stages written as types
 
 /// The workload's functions as types (`MapFunction`, `FilterFunction`, `GeneratorFunction`), so
@@ -168,12 +182,30 @@ struct DigestFunction: MapFunction {
     func map(_ input: Scaled) -> Int64 { Workload.digest(input) }
 }
 
+struct EventTimeFunction: TimestampAssigner {
+    func timestamp(of element: Scaled) -> EventTime { EventTime(milliseconds: Workload.eventTime(element)) }
+}
+
 /// The same job with typed stages: generator → MapWith → FilterWith → MapWith → checksum sink.
 func typedFusedJob(records n: Int64, batchSize: Int = 1024, box: OutcomeBox) throws -> Job {
     let makeWriter: @Sendable () -> ChecksumWriter = { ChecksumWriter(box: box) }
     return try Job("fused-chain-typed", configuration: ExecutionConfiguration(batchSize: batchSize)) {
         Source.generator(count: n, function: ReadingGenerator())
         MapWith(ScaleFunction())
+        FilterWith(KeepFunction())
+        MapWith(DigestFunction())
+        Sink(WriterSink(makeWriter))
+    }
+}
+
+/// ``typedFusedJob(records:batchSize:box:)`` with a timestamp-assigning map as a type after the
+/// first map: generator → MapWith → AssignTimestampsWith → FilterWith → MapWith → checksum sink.
+func typedStampedFusedJob(records n: Int64, batchSize: Int = 1024, box: OutcomeBox) throws -> Job {
+    let makeWriter: @Sendable () -> ChecksumWriter = { ChecksumWriter(box: box) }
+    return try Job("fused-chain-typed-stamped", configuration: ExecutionConfiguration(batchSize: batchSize)) {
+        Source.generator(count: n, function: ReadingGenerator())
+        MapWith(ScaleFunction())
+        AssignTimestampsWith(EventTimeFunction())
         FilterWith(KeepFunction())
         MapWith(DigestFunction())
         Sink(WriterSink(makeWriter))

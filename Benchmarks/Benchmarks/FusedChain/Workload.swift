@@ -2,7 +2,8 @@
 //
 //   seq ─reading─► Reading ─scale─► Scaled ─keep?─► Scaled ─digest─► Int64 ─(&+=)─► checksum
 //
-// Every variant calls these same functions, so the variants differ only in how records move.
+// Every variant calls these same functions, so the variants differ only in how records move. The
+// stamped variants add a timestamp-assigning map after `scale` (`eventTime`), which changes no record.
 
 /// A raw sensor reading, made from a sequence number (24 bytes, trivial).
 struct Reading: Sendable {
@@ -37,6 +38,13 @@ enum Workload {
     @inline(__always)
     static func keep(_ scaled: Scaled) -> Bool {
         scaled.sensor % 4 != 0
+    }
+
+    /// A record's event time in milliseconds, for the variants with a timestamp-assigning map
+    /// after the first map: its `time`.
+    @inline(__always)
+    static func eventTime(_ scaled: Scaled) -> Int64 {
+        scaled.time
     }
 
     /// The second map: one Int64 per record.

@@ -83,8 +83,11 @@ extension Source {
 
     /// Emits the elements of an `AsyncSequence` until it ends. Runs at parallelism 1 (one iterator).
     ///
-    /// Each element is passed on as soon as it arrives (the sequence may pause at any time), so
-    /// this source favours latency over throughput.
+    /// A pump task iterates the sequence into a buffer of at most `bufferCapacity` elements (it
+    /// stops asking the sequence for more while the buffer is full), and the source's task takes
+    /// what is buffered without waiting: a sequence that pauses never holds the task, and an
+    /// element that arrives while the task waits wakes it, so it is passed on at once. See
+    /// ``AsyncSequenceReader``.
     ///
     /// One run only can read `sequence`: most async sequences (an `AsyncStream`, a socket's
     /// bytes) can be iterated once, so the first run whose source opens claims it, and every later
@@ -94,9 +97,10 @@ extension Source {
     /// run that fails after (in a later task's `open`, or while reading) has used it. To run a job
     /// more than once, use ``init(makeSequence:)``.
     @inlinable
-    public init<S: AsyncSequence & Sendable>(_ sequence: S) where Reader == AsyncSequenceReader<S> {
+    public init<S: AsyncSequence & Sendable>(_ sequence: S, bufferCapacity: Int = AsyncSequenceReader<S>.defaultBufferCapacity)
+    where Reader == AsyncSequenceReader<S> {
         let claim = _SingleUseClaim()
-        self.init(kind: "Source", isParallel: false) { AsyncSequenceReader(singleUse: sequence, claim: claim) }
+        self.init(kind: "Source", isParallel: false) { AsyncSequenceReader(singleUse: sequence, claim: claim, bufferCapacity: bufferCapacity) }
     }
 
     /// Emits the elements of the `AsyncSequence` that `makeSequence` makes, a fresh one for each
@@ -110,10 +114,13 @@ extension Source {
     /// ```
     ///
     /// `makeSequence` is called once per run, when the run opens the source; the job can run any
-    /// number of times, also concurrently. Elements are passed on as `Source(_:)` passes them.
+    /// number of times, also concurrently. Elements are passed on as `Source(_:)` passes them,
+    /// through a buffer of at most `bufferCapacity` elements.
     @inlinable
-    public init<S: AsyncSequence & Sendable>(makeSequence: @escaping @Sendable () -> S) where Reader == AsyncSequenceReader<S> {
-        self.init(kind: "Source", isParallel: false) { AsyncSequenceReader(makeSequence: makeSequence) }
+    public init<S: AsyncSequence & Sendable>(makeSequence: @escaping @Sendable () -> S,
+                                             bufferCapacity: Int = AsyncSequenceReader<S>.defaultBufferCapacity)
+    where Reader == AsyncSequenceReader<S> {
+        self.init(kind: "Source", isParallel: false) { AsyncSequenceReader(makeSequence: makeSequence, bufferCapacity: bufferCapacity) }
     }
 }
 
@@ -367,4 +374,39 @@ public struct GeneratorReader<Function: GeneratorFunction>: SourceReader {
 
     /// The time worth of records a rate-limited generator releases at once: 50 µs.
     public static var releaseInterval: Double { 50e-6 }
+}
+
+extension Source {
+    /// This source with each record stamped with the event time `timestamp` gives it, in the
+    /// reader's own loop (the records' previous timestamps are replaced).
+    ///
+    /// ```swift
+    /// Source(bids).withTimestamps { bid in EventTime(milliseconds: bid.dateTime) }
+    /// ```
+    ///
+    /// Keeps the source's name, uid and other settings. Stages after it still fuse into its read
+    /// loop.
+    ///
+    /// - Complexity: one call of `timestamp` per record, no allocation.
+    @inlinable
+    public func withTimestamps(
+        _ timestamp: @escaping @Sendable (Output) throws -> EventTime
+    ) -> Source<TimestampedReader<Reader, ClosureTimestampAssigner<Output>>> {
+        withTimestamps(assigner: ClosureTimestampAssigner(timestamp))
+    }
+
+    /// ``withTimestamps(_:)`` with the assigner written as a type, which the compiler can inline
+    /// into the read loop.
+    ///
+    /// - Complexity: one call of the assigner per record, no allocation.
+    @inlinable
+    public func withTimestamps<Assigner: TimestampAssigner>(assigner: Assigner) -> Source<TimestampedReader<Reader, Assigner>>
+    where Assigner.Element == Output {
+        let make = makeReader
+        var source = Source<TimestampedReader<Reader, Assigner>>(kind: attributes.kind, isParallel: isParallel) {
+            TimestampedReader(make(), assigner: assigner)
+        }
+        source.attributes = attributes
+        return source
+    }
 }

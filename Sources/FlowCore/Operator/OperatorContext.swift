@@ -15,14 +15,26 @@ public struct OperatorContext: Sendable {
     /// Where the instance reads processing time (for processing-time timers and periodic work).
     public var processingTime: ProcessingTimeService
 
+    /// Wakes the instance's task if it waits: a source whose records are made elsewhere (a pump
+    /// task, a network callback) calls it when records become ready after a read found none
+    /// (`.idle`), so the task reads them at once instead of at its next idle poll.
+    ///
+    /// Safe from any thread, any number of times; a call while the task is busy makes its next
+    /// wait return at once. The runtime gives every instance a hook that notifies its task's
+    /// signal; the default does nothing (the task then finds the records at its next poll).
+    ///
+    /// - Complexity: O(1): an atomic exchange, plus a wake-up if the task is parked.
+    public var wakeUp: @Sendable () -> Void
+
     public init(stageName: String, stageID: String, subtask: Int, parallelism: Int, maxParallelism: Int = KeyGroup.defaultMaxParallelism,
-                processingTime: ProcessingTimeService = .system) {
+                processingTime: ProcessingTimeService = .system, wakeUp: @escaping @Sendable () -> Void = {}) {
         self.stageName = stageName
         self.stageID = stageID
         self.subtask = subtask
         self.parallelism = parallelism
         self.maxParallelism = maxParallelism
         self.processingTime = processingTime
+        self.wakeUp = wakeUp
     }
 
     /// The key groups this instance owns.

@@ -17,7 +17,7 @@ public import FlowOperators
 /// ```
 ///
 /// A pipeline starts with a `Source` and ends with a `Sink`. Runs of pure stages (`Map`,
-/// `Filter`, `FlatMap`, `CompactMap`) are composed into one concrete chain here, at compile time,
+/// `Filter`, `FlatMap`, `CompactMap`, `AssignTimestamps`) are composed into one concrete chain here, at compile time,
 /// which the planner runs as one specialized loop. `Reduce` and `Aggregate` must follow `KeyBy`.
 ///
 /// What does not compile, by design:

@@ -71,6 +71,17 @@ public struct DataStream<Element: Sendable> {
         apply(CompactMap(transform))
     }
 
+    /// Sets each record's event time to `timestamp(record)`, passing the record on unchanged.
+    ///
+    /// A pure one-to-one stage: it fuses with the stages around it without leaving the chain's
+    /// fastest path.
+    ///
+    /// - Complexity: per record, one call of `timestamp`; no allocation.
+    @inlinable
+    public func assignTimestamps(_ timestamp: @escaping @Sendable (Element) throws -> EventTime) -> DataStream<Element> {
+        apply(AssignTimestamps(timestamp))
+    }
+
     /// Adds several pure stages composed at compile time into one specialized loop.
     ///
     /// ```swift

@@ -33,11 +33,12 @@ public struct CoMapWith<Function: CoMapFunction>: FusableStage {
     public mutating func push<Collector: RecordCollector<Output>>(
         _ record: Input, at timestamp: EventTime, into collector: inout Collector
     ) throws {
-        try collector.collect(try apply(record)!, at: timestamp)
+        var timestamp = timestamp
+        try collector.collect(try apply(record, timestamp: &timestamp)!, at: timestamp)
     }
 
     @inlinable @inline(__always)
-    public mutating func apply(_ record: Input) throws -> Output? {
+    public mutating func apply(_ record: Input, timestamp: inout EventTime) throws -> Output? {
         do {
             switch record {
             case .first(let value): return try function.mapFirst(value)

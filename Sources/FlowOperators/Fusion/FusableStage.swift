@@ -1,7 +1,7 @@
 public import FlowCore
 
 /// A pure stage — no state, no timers — that the planner may fuse with its neighbours into one
-/// task: map, filter, flatMap, compactMap.
+/// task: map, filter, flatMap, compactMap, timestamp assignment.
 ///
 /// Stages compose into a concrete generic chain, ``_Chain2``, which pushes each record through
 /// every stage with direct, inlinable calls: the fused loop has no existential or closure call
@@ -31,17 +31,21 @@ public protocol FusableStage<Input, Output>: ConfigurableStage, Sendable {
     /// a map's output count is its input count.
     static var isOneToOne: Bool { get }
 
-    /// Whether the stage passes on at most one record for each record it receives, with the
-    /// record's timestamp (a map, a filter, a compactMap; not a flatMap). A chain of such stages
-    /// runs as nested calls of ``apply(_:)`` whose results stay in registers, and only the
-    /// chain's result is appended.
+    /// Whether the stage passes on at most one record for each record it receives (a map, a
+    /// filter, a compactMap, a timestamp assigner; not a flatMap). A chain of such stages runs as
+    /// nested calls of ``apply(_:timestamp:)`` whose results and timestamp stay in registers,
+    /// and only the chain's result is appended, with the timestamp the stages left.
     static var emitsAtMostOne: Bool { get }
 
-    /// The record the stage passes on for `record`, if any. Called only when
-    /// ``emitsAtMostOne`` is true; the default pushes into a one-record slot.
+    /// The record the stage passes on for `record`, if any; `timestamp` is the record's event
+    /// time on entry and the passed-on record's on return. Called only when ``emitsAtMostOne``
+    /// is true. Most stages leave `timestamp` alone (an `inout` that is not written costs
+    /// nothing once inlined); a timestamp assigner sets it. The default pushes into a one-record
+    /// slot and takes the timestamp the stage collected with.
     ///
     /// - Throws: ``StageFailure`` if the user's function throws.
-    mutating func apply(_ record: Input) throws -> Output?
+    /// - Complexity: O(1) plus the user's function.
+    mutating func apply(_ record: Input, timestamp: inout EventTime) throws -> Output?
 
     /// Appends how many records each inner stage boundary has passed on, in stage order, given
     /// that the stage has received `input` records and emitted `output` records in all.
@@ -54,10 +58,12 @@ extension FusableStage {
     @inlinable public static var emitsAtMostOne: Bool { false }
 
     @inlinable
-    public mutating func apply(_ record: Input) throws -> Output? {
+    public mutating func apply(_ record: Input, timestamp: inout EventTime) throws -> Output? {
         var slot = _Slot<Output>()
-        try push(record, at: .unassigned, into: &slot)
-        return slot.value
+        try push(record, at: timestamp, into: &slot)
+        guard let value = slot.value else { return nil }
+        timestamp = slot.timestamp
+        return value
     }
     public func handoffCounts(into counts: inout [Int], input: Int, output: Int) {}
 }
@@ -80,23 +86,29 @@ public struct StageFailure: Error, Sendable {
 
 extension FusableStage {
     /// Runs one record through the stage and appends what it passes on to `output`: nested
-    /// ``apply(_:)`` calls whose results stay in registers when the stage ``emitsAtMostOne``
-    /// (decided when the stage's type is known, so the other branch is compiled away), ``push``
-    /// otherwise. The step of every fused loop.
+    /// ``apply(_:timestamp:)`` calls whose results and timestamp stay in registers when the stage
+    /// ``emitsAtMostOne`` (decided when the stage's type is known, so the other branch is compiled
+    /// away), appended with the timestamp the stages left; ``push`` otherwise. The step of every
+    /// fused loop.
+    ///
+    /// - Complexity: O(1) plus the stages' functions (and the records a flatMap yields).
     @inlinable @inline(__always)
     public mutating func run(_ record: Input, at timestamp: EventTime, appendingTo output: inout BatchAppender<Output>) throws {
         if Self.emitsAtMostOne {
-            if let result = try apply(record) { output.append(result, at: timestamp) }
+            var timestamp = timestamp
+            if let result = try apply(record, timestamp: &timestamp) { output.append(result, at: timestamp) }
         } else {
             try push(record, at: timestamp, into: &output)
         }
     }
 }
 
-/// Holds the one record a stage passes on, for the default ``FusableStage/apply(_:)``. Not API.
+/// Holds the one record a stage passes on, and its timestamp, for the default
+/// ``FusableStage/apply(_:timestamp:)``. Not API.
 @usableFromInline
 struct _Slot<Element>: RecordCollector {
     @usableFromInline var value: Element?
+    @usableFromInline var timestamp = EventTime.unassigned
 
     @inlinable init() {}
 
@@ -104,5 +116,6 @@ struct _Slot<Element>: RecordCollector {
     mutating func collect(_ record: Element, at timestamp: EventTime) {
         assert(value == nil, "a stage that declares emitsAtMostOne passed on two records for one")
         value = record
+        self.timestamp = timestamp
     }
 }

@@ -32,11 +32,14 @@ public struct _Chain2<First: FusableStage, Second: FusableStage>: FusableStage w
     @inlinable public static var isOneToOne: Bool { First.isOneToOne && Second.isOneToOne }
     @inlinable public static var emitsAtMostOne: Bool { First.emitsAtMostOne && Second.emitsAtMostOne }
 
+    /// `first` then `second`, the timestamp handed on in place.
+    ///
+    /// - Complexity: O(1) plus the stages' functions.
     @inlinable @inline(__always)
-    public mutating func apply(_ record: Input) throws -> Output? {
-        guard let passed = try first.apply(record) else { return nil }
+    public mutating func apply(_ record: Input, timestamp: inout EventTime) throws -> Output? {
+        guard let passed = try first.apply(record, timestamp: &timestamp) else { return nil }
         if Self.countsHandoffs { handoffs &+= 1 }
-        return try second.apply(passed)
+        return try second.apply(passed, timestamp: &timestamp)
     }
 
     /// Whether the hand-offs between the two stages need a counter: a map on either side

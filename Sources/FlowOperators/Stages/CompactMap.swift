@@ -22,11 +22,12 @@ public struct CompactMap<Input: Sendable, Output: Sendable>: FusableStage {
     public mutating func push<Collector: RecordCollector<Output>>(
         _ record: Input, at timestamp: EventTime, into collector: inout Collector
     ) throws {
-        if let result = try apply(record) { try collector.collect(result, at: timestamp) }
+        var timestamp = timestamp
+        if let result = try apply(record, timestamp: &timestamp) { try collector.collect(result, at: timestamp) }
     }
 
     @inlinable @inline(__always)
-    public mutating func apply(_ record: Input) throws -> Output? {
+    public mutating func apply(_ record: Input, timestamp: inout EventTime) throws -> Output? {
         do {
             return try transform(record)
         } catch {

@@ -54,11 +54,12 @@ public struct MapWith<Function: MapFunction>: FusableStage {
     public mutating func push<Collector: RecordCollector<Output>>(
         _ record: Input, at timestamp: EventTime, into collector: inout Collector
     ) throws {
-        try collector.collect(try apply(record)!, at: timestamp)
+        var timestamp = timestamp
+        try collector.collect(try apply(record, timestamp: &timestamp)!, at: timestamp)
     }
 
     @inlinable @inline(__always)
-    public mutating func apply(_ record: Input) throws -> Output? {
+    public mutating func apply(_ record: Input, timestamp: inout EventTime) throws -> Output? {
         do {
             return try function.map(record)
         } catch {
@@ -92,11 +93,12 @@ public struct FilterWith<Function: FilterFunction>: FusableStage {
     public mutating func push<Collector: RecordCollector<Output>>(
         _ record: Input, at timestamp: EventTime, into collector: inout Collector
     ) throws {
-        if let kept = try apply(record) { try collector.collect(kept, at: timestamp) }
+        var timestamp = timestamp
+        if let kept = try apply(record, timestamp: &timestamp) { try collector.collect(kept, at: timestamp) }
     }
 
     @inlinable @inline(__always)
-    public mutating func apply(_ record: Input) throws -> Output? {
+    public mutating func apply(_ record: Input, timestamp: inout EventTime) throws -> Output? {
         let keep: Bool
         do {
             keep = try function.isIncluded(record)

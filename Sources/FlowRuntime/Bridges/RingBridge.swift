@@ -5,13 +5,16 @@ import Synchronization
 /// A bridge between two task instances that may run on different threads: a lock-free
 /// single-producer single-consumer ring of `slots` elements.
 ///
-/// The ring is the credit protocol (``CreditStateMachine``) in two counters: the sender writes
+/// The ring runs the credit protocol (``CreditStateMachine``) on both sides: the sender writes
 /// `sent`, the receiver writes `received`, and the sender holds `slots - (sent - received)`
-/// credits. Sending writes the slot, then publishes `sent` (release) and notifies the receiver's
-/// ``TaskSignal``; receiving reads `sent` (acquire), moves the element out, publishes `received`
-/// — which returns the credit — and notifies the sender's signal if the sender announced that it
-/// waits for credit (a sender that has credit is not woken once per batch). Each side caches
-/// the other's counter and reloads it only when the cache says "full" or "empty". Emptied
+/// credits. Each side keeps its own ``CreditStateMachine``, its view of the channel: its own
+/// counter exact, the other's as last loaded, which it reloads only when the view says "no
+/// credit" or "no element". Sending asks the sender's view (`sendRequested()`), writes the slot,
+/// then publishes `sent` (release) and notifies the receiver's ``TaskSignal``; receiving asks the
+/// receiver's view, loading `sent` (acquire, `elementsArrived(sent:)`) when it is empty, moves
+/// the element out (`elementConsumed()`), publishes `received` — which returns the credit — and
+/// notifies the sender's signal if the sender announced that it waits for credit (a sender that
+/// has credit is not woken once per batch). Emptied
 /// batches travel back on a second ring of ``freeSlots`` (`2 × slots + 2`) batches, so steady
 /// state allocates nothing: besides the `slots` in flight, one batch is being filled and one
 /// read, and the rest absorbs the batches a sender allocated when it asked before the receiver
@@ -26,9 +29,9 @@ import Synchronization
 ///
 /// ## Concurrency
 /// One sending task and one receiving task. `sent`/`received` (and `freed`/`reused`) and the
-/// sender's waiting flag are atomics; `senderSent`, `cachedReceived`, `reusedCount`, `cachedFreed` and `waitingForCredit`
-/// and `senderBytes` are touched only by the sending task, `receiverReceived`, `cachedSent`,
-/// `freedCount` and `receiverBytes` only by the receiving task; a slot (and its entry in
+/// sender's waiting flag are atomics; `senderView`, `reusedCount`, `cachedFreed`, `waitingForCredit`
+/// and `senderBytes` are touched only by the sending task, `receiverView`, `freedCount` and
+/// `receiverBytes` only by the receiving task; a slot (and its entry in
 /// `slotBytes`) is written only while it belongs to one side, which the release/acquire pairs on
 /// the counters hand over. The byte gauges are single-writer atomics read with relaxed ordering.
 public final class RingBridge<Element>: BridgeSender, BridgeReceiver, BridgeGauges, @unchecked Sendable {
@@ -50,15 +53,15 @@ public final class RingBridge<Element>: BridgeSender, BridgeReceiver, BridgeGaug
     private let receiverSignal: TaskSignal
 
     // Sending task only.
-    private var senderSent = 0
-    private var cachedReceived = 0
+    /// The sender's view of the credit protocol: `sent` exact, `received` as last loaded.
+    private var senderView: CreditStateMachine
     private var reusedCount = 0
     private var cachedFreed = 0
     private var waitingForCredit = false
     private var senderBytes = 0
     // Receiving task only.
-    private var receiverReceived = 0
-    private var cachedSent = 0
+    /// The receiver's view of the credit protocol: `received` exact, `sent` as last loaded.
+    private var receiverView: CreditStateMachine
     private var freedCount = 0
     private var receiverBytes = 0
 
@@ -81,6 +84,8 @@ public final class RingBridge<Element>: BridgeSender, BridgeReceiver, BridgeGaug
         precondition(range.contains(slots),
                      "RingBridge: slots must be in \(range.lowerBound)...\(range.upperBound) (ExecutionConfiguration.channelCreditsRange), got \(slots)")
         self.slots = slots
+        senderView = CreditStateMachine(slots: slots)
+        receiverView = CreditStateMachine(slots: slots)
         freeSlots = 2 * slots + 2
         ring = .allocate(capacity: slots)
         slotBytes = .allocate(capacity: slots)
@@ -110,15 +115,15 @@ public final class RingBridge<Element>: BridgeSender, BridgeReceiver, BridgeGaug
     // MARK: Sender
 
     public var hasCredit: Bool {
-        if senderSent - cachedReceived < slots { return true }
-        cachedReceived = received.load(ordering: .acquiring)
-        if senderSent - cachedReceived < slots { return true }
+        if senderView.hasCredit { return true }
+        senderView.creditsReturned(received: received.load(ordering: .acquiring))
+        if senderView.hasCredit { return true }
         // Announce the wait, then look again. The receiver publishes `received` before it takes
         // the flag, all four accesses sequentially consistent: either this load sees its credit,
         // or the receiver sees the flag and notifies. A flag left set costs one spurious notify.
         senderWaiting.store(true, ordering: .sequentiallyConsistent)
-        cachedReceived = received.load(ordering: .sequentiallyConsistent)
-        if senderSent - cachedReceived < slots { return true }
+        senderView.creditsReturned(received: received.load(ordering: .sequentiallyConsistent))
+        if senderView.hasCredit { return true }
         if !waitingForCredit {
             waitingForCredit = true
             creditWaitCount.add(1, ordering: .relaxed)
@@ -127,18 +132,18 @@ public final class RingBridge<Element>: BridgeSender, BridgeReceiver, BridgeGaug
     }
 
     public func send(_ element: consuming StreamElement<Element>, bytes: Int) {
-        if senderSent - cachedReceived >= slots {
-            cachedReceived = received.load(ordering: .acquiring)
-            precondition(senderSent - cachedReceived < slots, "RingBridge: send without credit (\(senderSent - cachedReceived) in flight of \(slots))")
+        let slot = senderView.sent % slots
+        if senderView.sendRequested() == .waitForCredit {
+            senderView.creditsReturned(received: received.load(ordering: .acquiring))
+            let action = senderView.sendRequested()
+            precondition(action == .send, "RingBridge: send without credit (\(senderView.inFlight) in flight of \(slots))")
         }
         if case .batch(let batch) = element { recordCount.add(batch.count, ordering: .relaxed) }
-        let slot = senderSent % slots
         (ring + slot).initialize(to: consume element)
         slotBytes[slot] = bytes
-        senderSent += 1
-        sent.store(senderSent, ordering: .releasing)
+        sent.store(senderView.sent, ordering: .releasing)
         waitingForCredit = false
-        let depth = senderSent - cachedReceived
+        let depth = senderView.inFlight
         if depth > maxDepthSeen.load(ordering: .relaxed) { maxDepthSeen.store(depth, ordering: .relaxed) }
         if bytes > 0 {
             senderBytes &+= bytes
@@ -165,19 +170,19 @@ public final class RingBridge<Element>: BridgeSender, BridgeReceiver, BridgeGaug
     // MARK: Receiver
 
     public func receive() -> StreamElement<Element>? {
-        if receiverReceived == cachedSent {
-            cachedSent = sent.load(ordering: .acquiring)
-            if receiverReceived == cachedSent { return nil }
+        if !receiverView.hasElement {
+            receiverView.elementsArrived(sent: sent.load(ordering: .acquiring))
+            if !receiverView.hasElement { return nil }
         }
-        let slot = receiverReceived % slots
+        let slot = receiverView.received % slots
         let element = (ring + slot).move()
         let bytes = slotBytes[slot]
         if bytes > 0 {
             receiverBytes &+= bytes
             bytesReceivedCount.store(receiverBytes, ordering: .relaxed)
         }
-        receiverReceived += 1
-        received.store(receiverReceived, ordering: .sequentiallyConsistent)
+        receiverView.elementConsumed()
+        received.store(receiverView.received, ordering: .sequentiallyConsistent)
         // Wake the sender only if it announced that it waits for credit (see `hasCredit`).
         if senderWaiting.load(ordering: .sequentiallyConsistent),
            senderWaiting.exchange(false, ordering: .sequentiallyConsistent) {

@@ -73,9 +73,10 @@ struct TaskBuilder {
         let paced: Bool = if case .input = task.head, task.pieces.isEmpty { false } else { true }
         let pacer = StepPacer(batchSize: batchSize, byteBudget: plan.configuration.batchByteLimit,
                               flushTimeout: plan.configuration.flushTimeout, clock: flushClock, paced: paced)
+        let signal = signals[task.id][subtask]
         let context = { (stage: PlannedStage) in
-            OperatorContext(stageName: stage.name, stageID: stage.uid, subtask: subtask,
-                            parallelism: task.parallelism, maxParallelism: task.maxParallelism, processingTime: processingTime)
+            OperatorContext(stageName: stage.name, stageID: stage.uid, subtask: subtask, parallelism: task.parallelism,
+                            maxParallelism: task.maxParallelism, processingTime: processingTime, wakeUp: { signal.notify() })
         }
         let environment = { (stage: PlannedStage) throws in
             OperatorEnvironment(context: context(stage),

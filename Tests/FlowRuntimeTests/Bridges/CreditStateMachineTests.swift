@@ -94,6 +94,95 @@ import Testing
         }
     }
 
+    /// One step of a bridge's two sides, each running its own view of the channel.
+    enum ViewEvent: CaseIterable, CustomStringConvertible {
+        /// The sender asks its view to send.
+        case send
+        /// The sender loads the receiver's counter.
+        case senderLoads
+        /// The receiver loads the sender's counter.
+        case receiverLoads
+        /// The receiver consumes, if its view has an element.
+        case consume
+        var description: String {
+            switch self {
+            case .send: "S"
+            case .senderLoads: "s"
+            case .receiverLoads: "r"
+            case .consume: "C"
+            }
+        }
+    }
+
+    @Test("two views, as RingBridge runs them: every interleaving of up to 7 steps keeps each view behind the truth and the channel within its slots",
+          arguments: 1...3)
+    func viewsNeverRunAhead(slots: Int) {
+        var runs = 0
+        func explore(_ events: [ViewEvent], sender: CreditStateMachine, receiver: CreditStateMachine) {
+            runs += 1
+            // The truth: the sender's own count, the receiver's own count.
+            let sent = sender.sent
+            let received = receiver.received
+            #expect(received <= sent && sent - received <= slots, "\(events)")
+            #expect(sender.credits <= slots - (sent - received), "\(events): the sender sees no more credits than it has")
+            #expect(receiver.inFlight <= sent - received, "\(events): the receiver sees no more elements than are sent")
+            guard events.count < 7 else { return }
+            for event in ViewEvent.allCases {
+                var nextSender = sender
+                var nextReceiver = receiver
+                switch event {
+                case .send:
+                    let hadCredit = sender.hasCredit
+                    #expect((nextSender.sendRequested() == .send) == hadCredit, "\(events + [event])")
+                case .senderLoads:
+                    nextSender.creditsReturned(received: received)
+                case .receiverLoads:
+                    nextReceiver.elementsArrived(sent: sent)
+                case .consume:
+                    guard receiver.hasElement else { continue }
+                    nextReceiver.elementConsumed()
+                }
+                explore(events + [event], sender: nextSender, receiver: nextReceiver)
+            }
+        }
+        explore([], sender: CreditStateMachine(slots: slots), receiver: CreditStateMachine(slots: slots))
+        #expect(runs > 1000)
+    }
+
+    @Test("a sender out of credit gets it back by loading the receiver's counter")
+    func senderViewReloads() {
+        var sender = CreditStateMachine(slots: 2)
+        var receiver = CreditStateMachine(slots: 2)
+        #expect(sender.sendRequested() == .send && sender.sendRequested() == .send)
+        #expect(sender.sendRequested() == .waitForCredit)
+        #expect(!receiver.hasElement)
+        receiver.elementsArrived(sent: sender.sent)
+        #expect(receiver.inFlight == 2)
+        receiver.elementConsumed()
+        #expect(sender.sendRequested() == .waitForCredit, "the sender has not seen the credit yet")
+        sender.creditsReturned(received: receiver.received)
+        #expect(sender.credits == 1)
+        #expect(sender.sendRequested() == .send)
+    }
+
+    @Test("a view's counter of the other side never goes back, and the receiver never learns of more than slots in flight")
+    func viewUpdatesOutOfRangeTrap() async {
+        await #expect(processExitsWith: .failure) {
+            var sender = CreditStateMachine(slots: 2)
+            _ = sender.sendRequested()
+            sender.creditsReturned(received: 2)
+        }
+        await #expect(processExitsWith: .failure) {
+            var receiver = CreditStateMachine(slots: 2)
+            receiver.elementsArrived(sent: 3)
+        }
+        await #expect(processExitsWith: .failure) {
+            var receiver = CreditStateMachine(slots: 2)
+            receiver.elementsArrived(sent: 2)
+            receiver.elementsArrived(sent: 1)
+        }
+    }
+
     @Test("machines with the same state are equal")
     func equality() {
         var a = CreditStateMachine(slots: 2)
