@@ -12,7 +12,7 @@ test:           ## Run every test (what CI runs)
 specs:          ## Model-check the Promela models in Specs/ with spin (part of `test`)
 	scripts/check-specs
 
-bench:          ## Run the benchmarks (release build of Benchmarks/; minutes): every package benchmark, the fused chain's batch sweep, the latency run, the sum on every backend the 1 MiB-record memory probe and the timer sweep
+bench:          ## Run the benchmarks (release build of Benchmarks/; minutes): every package benchmark, the fused chain's batch sweep, the latency run, the sum on every backend the 1 MiB-record memory probe, the timer sweep and the mailbox latency
 	scripts/bootstrap
 	# Rebuild Flow and the benchmarks from scratch in release (about 90 s): an incremental
 	# release build kept stale specializations of Flow's @inlinable code after it changed, and
@@ -26,6 +26,7 @@ bench:          ## Run the benchmarks (release build of Benchmarks/; minutes): e
 	cd Benchmarks && swift run -c release SumBackendsBenchmark
 	cd Benchmarks && swift run -c release BigRecordsBenchmark 1 && swift run -c release BigRecordsBenchmark 2
 	cd Benchmarks && swift run -c release TimerSweep
+	cd Benchmarks && swift run -c release MailboxLatency 500
 
 clean:
 	rm -rf .build .build-* Benchmarks/.build

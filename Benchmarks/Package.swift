@@ -17,6 +17,8 @@ import PackageDescription
 //   cd Benchmarks && swift run -c release BigRecordsBenchmark 2
 // 10M event-time timers over 1M keys registered, then fired in steps of 4096 by one sweep:
 //   cd Benchmarks && swift run -c release TimerSweep
+// The time a task takes to handle an action posted to its mailbox, busy and idle, per backend:
+//   cd Benchmarks && swift run -c release MailboxLatency 500
 // `make bench` at the repository root runs all of them. Figures: Docs/PERFORMANCE.md.
 let package = Package(
     name: "FlowBenchmarks",
@@ -105,6 +107,15 @@ let package = Package(
                 .product(name: "Flow", package: "Flow"),
             ],
             path: "Tools/TimerSweep"
+        ),
+        // The time from posting an action to a task's mailbox to its handling, busy and idle, on
+        // each backend (p50 / p99).
+        .executableTarget(
+            name: "MailboxLatency",
+            dependencies: [
+                .product(name: "Flow", package: "Flow"),
+            ],
+            path: "Tools/MailboxLatency"
         ),
     ],
     swiftLanguageModes: [.v6]

@@ -73,7 +73,9 @@ public struct OperatorHarness<Operator: OneInputOperator> {
     public mutating func push(_ batch: Batch<Operator.Input>) throws {
         var batch = batch
         try op.process(&batch, into: &output)
-        if Operator.hasTimers, watermark.time.isAssigned { try fire(.eventTime, dueAt: watermark.time.milliseconds) }
+        if Operator.hasTimers, watermark.time.isAssigned, let due = op.nextEventTimer, due <= watermark.time.milliseconds {
+            try fire(.eventTime, dueAt: watermark.time.milliseconds)
+        }
     }
 
     /// Pushes a watermark: fires the event-time timers at or before it, then hands it to the

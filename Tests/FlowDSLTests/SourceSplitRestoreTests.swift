@@ -80,6 +80,16 @@ import Testing
         #expect(positions == [11, 6])
     }
 
+    @Test("An unbounded generator restored at more instances than splits: the instances without a split make nothing")
+    func instanceWithoutSplitFinishes() async throws {
+        var reader = GeneratorReader(count: nil, recordsPerSecond: nil, function: ClosureGenerator { $0 })
+        try reader.restoreSplits([])
+        try await reader.open(context: Self.context(2, of: 3))
+        var batch = Batch<Int64>()
+        #expect(reader.readImmediately(into: &batch, maxCount: 100) == .finished)
+        #expect(batch.isEmpty)
+    }
+
     @Test("A split read to the end is stored as done and not read again")
     func finishedSplitsStayDone() async throws {
         let input = Array(0..<10)

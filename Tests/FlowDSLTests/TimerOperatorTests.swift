@@ -1,4 +1,5 @@
 import Flow
+import FlowRuntime
 import FlowTesting
 import Testing
 
@@ -178,4 +179,45 @@ struct DeadlineEmitter: KeyedTimerOperator {
             #expect(output == expected, "\(variant)")
         }
     }
+}
+
+/// Processing-time timers in a running job, on an injected manual clock: they fire when the clock
+/// passes them, while the source (an `AsyncStream` the test feeds) stays open.
+@Suite(.serialized) struct ProcessingTimeJobTests {
+    @Test("A keyed operator's processing-time timer fires when the manual clock passes it, on every backend", arguments: [BackendKind.sync, .dispatch, .actor])
+    func manualClockFiresTimers(on kind: BackendKind) async throws {
+        let clock = ManualClock()
+        let (stream, feed) = AsyncStream<Deadline>.makeStream()
+        let out = CollectedRecords<String>()
+        let job = try Job.graph("processing time") { graph in
+            graph.source(Source(stream)).keyBy { $0.key }.transform("deadlines") { key, _ in DeadlineEmitter(key: key) }
+                .sink(.collect(into: out))
+        }
+        let run = JobExecution(plan: job.plan, backend: kind.defaultBackend, processingTime: ProcessingTimeService(clock, origin: 1_000),
+                               restoring: [:])
+        let running = Task { try await run.run() }
+        feed.yield(Deadline(key: 1, time: 1_500, processing: true))
+        feed.yield(Deadline(key: 2, time: 1_200, processing: true))
+        try await Task.sleep(for: .milliseconds(50))
+        #expect(out.records.isEmpty)
+        clock.advance(by: .milliseconds(300))
+        let first = try await eventually { out.records == ["p2@1200"] }
+        #expect(first, "got \(out.records)")
+        clock.advance(by: .milliseconds(300))
+        let second = try await eventually { out.records == ["p2@1200", "p1@1500"] }
+        #expect(second, "got \(out.records)")
+        feed.finish()
+        _ = try await running.value
+        #expect(out.records == ["p2@1200", "p1@1500"])
+    }
+}
+
+/// Waits until `condition` holds, for at most `timeout`.
+private func eventually(within timeout: Duration = .seconds(10), _ condition: () -> Bool) async throws -> Bool {
+    let deadline = ContinuousClock.now + timeout
+    while !condition() {
+        if ContinuousClock.now > deadline { return false }
+        try await Task.sleep(for: .milliseconds(1))
+    }
+    return true
 }

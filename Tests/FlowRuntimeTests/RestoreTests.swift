@@ -23,6 +23,20 @@ import Testing
         #expect(results.records(ofSubtask: 2).isEmpty)
     }
 
+    @Test("A snapshot that lacks one of the source's splits (an instance's snapshot is missing) is refused: its records would be lost")
+    func missingSplitFails() async throws {
+        let job = try Job("resume") {
+            Source(Array(0..<10)).uid("numbers")
+            Sink(.collect(into: CollectedRecords<Int>()))
+        }
+        let stored = OperatorSnapshot(operatorID: "numbers", checkpointID: 7, maxParallelism: KeyGroup.defaultMaxParallelism,
+                                      splits: [SourceSplit(index: 1, splitCount: 2, position: 0)])
+        let run = JobExecution(plan: job.plan, backend: BackendKind.sync.defaultBackend, processingTime: nil, restoring: ["numbers": [stored]])
+        await #expect { _ = try await run.run() } throws: { error in
+            (error as? FlowError)?.message.contains("lack split 0 of 2") == true
+        }
+    }
+
     @Test("Splits that disagree on their count fail the run before it starts, naming the problem")
     func inconsistentSplitsFail() async throws {
         let results = CollectedRecords<Int>()

@@ -324,6 +324,8 @@ public struct GeneratorReader<Function: GeneratorFunction>: SourceReader {
     /// or the status to return at once when none is due yet (`idle`).
     @inlinable
     mutating func planRead(maxCount: Int) -> (allowed: Int64, due: Int64, idle: SourceStatus?) {
+        // A restored reader may own no split (more instances than splits), or have read them all.
+        if splits.currentSplit == nil { return (0, 0, .finished) }
         var allowed = Int64(maxCount)
         var due: Int64 = 0
         if rate > 0 {

@@ -15,6 +15,7 @@ public struct AnyOneInputOperator<Input, Output> {
     @usableFromInline let _counts: (inout [Int]) -> Void
     @usableFromInline let _fire: (TimeDomain, Int64, Int, inout Batch<Output>) throws -> Bool
     @usableFromInline let _nextTimer: () -> Int64?
+    @usableFromInline let _nextEventTimer: () -> Int64?
     @usableFromInline let _snapshot: (Int64, inout KeyedStateSnapshot) throws -> Void
     @usableFromInline let _restore: (KeyedStateSnapshot) throws -> Void
     @usableFromInline let _complete: (Int64) throws -> Void
@@ -35,6 +36,7 @@ public struct AnyOneInputOperator<Input, Output> {
         _counts = { counts in box.withValue { $0.internalStageCounts(into: &counts) } }
         _fire = { domain, time, limit, output in try box.value.fireTimers(domain, dueAt: time, limit: limit, into: &output) }
         _nextTimer = { box.withValue { $0.nextProcessingTimer } }
+        _nextEventTimer = { box.withValue { $0.nextEventTimer } }
         _snapshot = { checkpoint, snapshot in try box.value.snapshotState(checkpoint: checkpoint, into: &snapshot) }
         _restore = { try box.value.restoreState(from: $0) }
         _complete = { try box.value.notifyCheckpointComplete($0) }
@@ -52,6 +54,9 @@ public struct AnyOneInputOperator<Input, Output> {
 
     /// See ``OneInputOperator/nextProcessingTimer``.
     public var nextProcessingTimer: Int64? { _nextTimer() }
+
+    /// See ``OneInputOperator/nextEventTimer``.
+    public var nextEventTimer: Int64? { _nextEventTimer() }
 
     /// See ``OneInputOperator/snapshotState(checkpoint:into:)``.
     public func snapshotState(checkpoint: Int64, into snapshot: inout KeyedStateSnapshot) throws { try _snapshot(checkpoint, &snapshot) }

@@ -33,7 +33,9 @@ public protocol OneInputOperator<Input, Output>: SendableMetatype {
     /// Fires at most `limit` of the operator's timers in `domain` that are due at `time` (event
     /// time: the watermark; processing time: the clock's milliseconds), earliest first, appending
     /// what they emit; returns whether more are due. The task calls it when the watermark or the
-    /// clock passes the operator's timers, in bounded steps, before forwarding the watermark.
+    /// clock passes the operator's timers, a chunk of `limit` at a time (each chunk's output is
+    /// passed on before the next), before forwarding the watermark. A timer that `onTimer`
+    /// registers at or before `time` fires in the same sweep, as in Flink.
     /// Operators without timers fire none (the default); a ``KeyedTimerOperator`` fires its
     /// ``KeyedTimerOperator/timers`` through ``KeyedTimerOperator/onTimer(_:domain:into:)``.
     ///
@@ -43,6 +45,10 @@ public protocol OneInputOperator<Input, Output>: SendableMetatype {
     /// When the operator's earliest processing-time timer is due, in milliseconds (`nil` if it
     /// has none): the task wakes for it.
     var nextProcessingTimer: Int64? { get }
+
+    /// When the operator's earliest event-time timer is due (`nil` if it has none): after a batch,
+    /// the task fires timers only if this is at or before the current watermark.
+    var nextEventTimer: Int64? { get }
 
     /// Whether the operator may hold timers: a task fires timers only for such operators.
     static var hasTimers: Bool { get }
@@ -87,6 +93,7 @@ extension OneInputOperator {
     public func internalStageCounts(into counts: inout [Int]) {}
     public mutating func fireTimers(_ domain: TimeDomain, dueAt time: Int64, limit: Int, into output: inout Batch<Output>) throws -> Bool { false }
     public var nextProcessingTimer: Int64? { nil }
+    public var nextEventTimer: Int64? { nil }
     public static var hasTimers: Bool { false }
     public mutating func snapshotState(checkpoint: Int64, into snapshot: inout KeyedStateSnapshot) throws {}
     public mutating func restoreState(from snapshot: KeyedStateSnapshot) throws {}
@@ -121,6 +128,8 @@ extension KeyedTimerOperator {
     public static var hasTimers: Bool { true }
 
     public var nextProcessingTimer: Int64? { timers.nextProcessingTime }
+
+    public var nextEventTimer: Int64? { timers.nextEventTime }
 
     @inlinable
     public mutating func fireTimers(_ domain: TimeDomain, dueAt time: Int64, limit: Int, into output: inout Batch<Output>) throws -> Bool {

@@ -35,7 +35,7 @@ public struct OperatorSnapshot: Sendable {
                             stageID: first.operatorID, subtask: subtask)
         }
         let splits = snapshots.flatMap(\.splits)
-        try SourceSplit.validate(splits, stageName: first.operatorID)
+        try SourceSplit.validate(splits, stageName: first.operatorID, complete: true)
         let range = KeyGroupRange(subtask: subtask, parallelism: parallelism, maxParallelism: maxParallelism)
         var result = OperatorSnapshot(operatorID: first.operatorID, checkpointID: first.checkpointID, maxParallelism: maxParallelism,
                                       splits: SourceSplit.assigned(splits, to: subtask, of: parallelism))

@@ -30,15 +30,19 @@ public struct SourceSplit: Hashable, Sendable, CustomStringConvertible {
         return splits.filter { $0.index % parallelism == subtask }.sorted { $0.index < $1.index }
     }
 
-    /// Checks that `splits` (a source's stored splits, from every instance) are one consistent
-    /// set: one split count, each index once. A snapshot that fails this is refused on restore.
+    /// Checks that `splits` (a source's stored splits) are consistent: one split count, each index
+    /// once, and, if `complete` (every instance's splits), every index present. A snapshot that
+    /// fails this is refused on restore.
     ///
     /// - Throws: ``FlowError`` with code ``FlowError/Code/stateRestoreFailed`` naming the stage and
     ///   the first inconsistency.
-    public static func validate(_ splits: [SourceSplit], stageName: String) throws {
+    public static func validate(_ splits: [SourceSplit], stageName: String, complete: Bool = false) throws {
         guard let count = splits.first?.splitCount else { return }
         var seen = [Bool](repeating: false, count: count)
         for split in splits {
+            guard split.index >= 0, split.index < split.splitCount, split.position >= 0 else {
+                throw FlowError(.stateRestoreFailed, "a stored split of the source is malformed (\(split))", stageName: stageName)
+            }
             guard split.splitCount == count else {
                 throw FlowError(.stateRestoreFailed, "the stored splits of the source disagree on how many splits there are (\(count) and \(split.splitCount))",
                                 stageName: stageName)
@@ -47,6 +51,11 @@ public struct SourceSplit: Hashable, Sendable, CustomStringConvertible {
                 throw FlowError(.stateRestoreFailed, "the stored splits of the source hold split \(split.index) twice", stageName: stageName)
             }
             seen[split.index] = true
+        }
+        if complete, let missing = seen.firstIndex(of: false) {
+            throw FlowError(.stateRestoreFailed,
+                            "the stored splits of the source lack split \(missing) of \(count) (a snapshot of one of its instances is missing): its records would be lost",
+                            stageName: stageName)
         }
     }
 

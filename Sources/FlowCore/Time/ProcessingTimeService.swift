@@ -16,10 +16,15 @@ public struct ProcessingTimeService: Sendable {
     @usableFromInline let read: @Sendable () -> Int64
     /// What the service reads, for `explain()` and errors.
     public let label: String
+    /// Whether its milliseconds pass as the wall clock's do, so a task may sleep until a deadline
+    /// on it. A manual clock or a count of steps moves otherwise: a task waiting for a deadline on
+    /// it polls instead.
+    public let followsWallClock: Bool
 
     /// A service that reads `read`, which must return milliseconds and never go back.
-    public init(label: String, reading read: @escaping @Sendable () -> Int64) {
+    public init(label: String, followsWallClock: Bool = false, reading read: @escaping @Sendable () -> Int64) {
         self.label = label
+        self.followsWallClock = followsWallClock
         self.read = read
     }
 
@@ -29,7 +34,7 @@ public struct ProcessingTimeService: Sendable {
     @inlinable public func now() -> Int64 { read() }
 
     /// The wall clock (`CLOCK_REALTIME`), in milliseconds since 1970-01-01T00:00:00Z.
-    public static let system = ProcessingTimeService(label: "system clock") {
+    public static let system = ProcessingTimeService(label: "system clock", followsWallClock: true) {
         var time = timespec()
         clock_gettime(CLOCK_REALTIME, &time)
         return Int64(time.tv_sec) &* 1000 &+ Int64(time.tv_nsec) / 1_000_000
@@ -39,7 +44,7 @@ public struct ProcessingTimeService: Sendable {
     /// plus the clock's time elapsed since then (rounded down to whole milliseconds).
     public init<C: Clock>(_ clock: C, origin: Int64 = 0) where C.Duration == Duration {
         let start = clock.now
-        self.init(label: "\(C.self)") {
+        self.init(label: "\(C.self)", followsWallClock: C.self == ContinuousClock.self || C.self == SuspendingClock.self) {
             let (seconds, attoseconds) = start.duration(to: clock.now).components
             return origin &+ seconds &* 1000 &+ attoseconds / 1_000_000_000_000_000
         }

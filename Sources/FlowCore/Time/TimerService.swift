@@ -6,12 +6,12 @@
 /// register(key, namespace, keyGroup, at: t) ─► key group's table (dedup) ─► heap by (t, key group, seq)
 /// watermark / clock ─► pop(atOrBefore:) ─► earliest due timer, one at a time
 /// ```
-/// The caller fires due timers in a loop, so it can stop after a bounded number and serve its
-/// mailbox (a barrier waits at most one step, not the whole sweep):
+/// The caller fires due timers in a loop, so it decides how many go at once (the task passes each
+/// chunk's output on before it fires the next):
 ///
 /// ```swift
 /// var fired = 0
-/// while fired < 4096, let timer = timers.popEventTimer(atOrBefore: watermark.timestamp) {
+/// while fired < 4096, let timer = timers.popEventTimer(atOrBefore: watermark.time.milliseconds) {
 ///     try onTimer(timer)
 ///     fired += 1
 /// }

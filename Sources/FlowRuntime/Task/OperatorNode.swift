@@ -85,7 +85,9 @@ final class OperatorNode<Input, Output>: Node<Input> {
             position += Int64(received)
             if let sink { try await sink.write(&output) } else { try await next.commit(&output) }
             // A timer the batch registered at or before the watermark fires at once.
-            if op.hasTimers, watermark.time.isAssigned { try await fireTimers(.eventTime, dueAt: watermark.time.milliseconds) }
+            if op.hasTimers, watermark.time.isAssigned, let due = op.nextEventTimer, due <= watermark.time.milliseconds {
+                try await fireTimers(.eventTime, dueAt: watermark.time.milliseconds)
+            }
         }
         if batch.capacity > scratch.capacity { batch.swapContents(with: &scratch) }
     }

@@ -98,10 +98,19 @@ final class SourceHead<Output: Sendable>: TaskHeadDriver {
     override func drain() -> DrainResult { first.drain() }
 
     /// Stores the reader's positions for checkpoint `id` and sends its barrier after the records
-    /// read so far. A source that has ended takes no part.
+    /// read so far. A source that has ended takes no part; one that cannot store its position
+    /// (an `AsyncSequence`) declines: it sends no barrier, so the checkpoint never completes, and
+    /// the job runs on.
     override func triggerCheckpoint(_ id: Int64) async throws {
         guard opened, !hasEnded else { return }
-        let splits = try await guarded(while: "storing its position for checkpoint \(id)") { try reader.snapshotSplits(checkpoint: id) }
+        let splits: [SourceSplit]
+        do {
+            splits = try reader.snapshotSplits(checkpoint: id)
+        } catch let error as FlowError where error.code == .invalidConfiguration {
+            return  // not replayable (the default ``SourceReader/snapshotSplits(checkpoint:)``)
+        } catch {
+            throw failure(error, while: "storing its position for checkpoint \(id)")
+        }
         collector.add(OperatorSnapshot(operatorID: context.stageID, checkpointID: id, maxParallelism: context.maxParallelism, splits: splits))
         try await first.control(.barrier(CheckpointBarrier(checkpointID: id, triggeredAt: context.processingTime.now())))
     }

@@ -71,7 +71,7 @@ final class TaskInstance: @unchecked Sendable {
             return .progressed
         }
         var timerDeadline: Int64?
-        if !timerNodes.isEmpty {
+        if !timerNodes.isEmpty && !head.hasEnded {
             timerDeadline = nextProcessingTimer()
             if let due = timerDeadline {
                 let now = processingTime.now()
@@ -83,6 +83,9 @@ final class TaskInstance: @unchecked Sendable {
         }
         let result = try await stepInput()
         if result == .waitingForInput, let due = timerDeadline {
+            // On a clock that is not the wall clock (a manual one, the steps of a seeded schedule)
+            // the deadline cannot be slept until: the task polls.
+            guard processingTime.followsWallClock else { return .idle(until: nil) }
             let wait = Swift.max(0, due - processingTime.now())
             return .idle(until: .now + .milliseconds(wait))
         }
