@@ -1,7 +1,15 @@
 import Flow
 import FlowRuntime
 import FlowTesting
+import Synchronization
 import Testing
+
+/// Counts the timers an operator fired, for a test on another thread.
+final class FiredCount: Sendable {
+    private let value = Atomic<Int>(0)
+    func add() { value.add(1, ordering: .relaxed) }
+    var count: Int { value.load(ordering: .relaxed) }
+}
 
 /// A record asking for a timer: key `key`, due at `time` (event time, or processing time if `processing`).
 struct Deadline: Sendable, Hashable {
@@ -17,11 +25,16 @@ struct DeadlineEmitter: KeyedTimerOperator {
     typealias Output = String
 
     let key: @Sendable (Deadline) throws -> Int
+    /// Counts fired timers, if given.
+    var fired: FiredCount?
     var timers = TimerService<Int, EmptyNamespace>(keyGroups: KeyGroupRange(lowerBound: 0, upperBound: KeyGroup.defaultMaxParallelism),
                                                    maxParallelism: KeyGroup.defaultMaxParallelism)
     var maxParallelism = KeyGroup.defaultMaxParallelism
 
-    init(key: @escaping @Sendable (Deadline) throws -> Int = { $0.key }) { self.key = key }
+    init(key: @escaping @Sendable (Deadline) throws -> Int = { $0.key }, fired: FiredCount? = nil) {
+        self.key = key
+        self.fired = fired
+    }
 
     mutating func open(context: OperatorContext) throws {
         maxParallelism = context.maxParallelism
@@ -43,6 +56,7 @@ struct DeadlineEmitter: KeyedTimerOperator {
 
     mutating func onTimer(_ timer: OperatorTimer<Int, EmptyNamespace>, domain: TimeDomain, into output: inout Batch<String>) throws {
         output.append("\(domain == .eventTime ? "" : "p")\(timer.key)@\(timer.time)", at: EventTime(milliseconds: timer.time))
+        fired?.add()
     }
 }
 
@@ -220,4 +234,54 @@ private func eventually(within timeout: Duration = .seconds(10), _ condition: ()
         try await Task.sleep(for: .milliseconds(1))
     }
     return true
+}
+
+/// Collects strings, taking `delay` per batch: a slow consumer that holds a timer sweep back.
+struct SlowCollectingWriter: SinkWriter {
+    let out: CollectedRecords<String>
+    let delay: Duration
+    var collect: AnySinkWriter<String>
+
+    init(out: CollectedRecords<String>, delay: Duration) {
+        self.out = out
+        self.delay = delay
+        collect = CollectSink(into: out).makeWriter()
+    }
+
+    mutating func write(_ batch: inout Batch<String>) async throws {
+        try await Task.sleep(for: delay)
+        try await collect.write(&batch)
+    }
+
+    mutating func finish() async throws { try await collect.finish() }
+}
+
+@Suite(.serialized) struct TimerSweepTests {
+    @Test("A sweep over many due timers fires a chunk per step: the task answers its mailbox mid-sweep, and the output is complete and in order",
+          arguments: [BackendKind.sync, .dispatch, .actor])
+    func sweepYieldsToTheMailbox(on kind: BackendKind) async throws {
+        let deadlines = (0..<3_000).map { Deadline(key: $0, time: Int64($0)) }
+        let out = CollectedRecords<String>()
+        let fired = FiredCount()
+        let job = try Job.graph("sweep", configuration: ExecutionConfiguration(batchSize: 64)) { graph in
+            graph.source(Source(deadlines)).keyBy { $0.key }.transform("deadlines") { key, _ in DeadlineEmitter(key: key, fired: fired) }
+                .sink(WriterSink { SlowCollectingWriter(out: out, delay: .milliseconds(1)) })
+        }
+        let run = JobExecution(plan: job.plan, backend: kind.defaultBackend)
+        let timerTask = try #require(run.plan.tasks.firstIndex { $0.stages.contains { $0.name == "deadlines" } })
+        let running = Task { try await run.run() }
+        // The end-of-input watermark starts the sweep; its first chunks reach the sink.
+        let started = try await eventually { out.records.count >= 64 }
+        #expect(started)
+        let before = run.mailboxReport(task: timerTask, subtask: 0).handled
+        run.post(.checkpointAborted(1), toTask: timerTask, subtask: 0)
+        let answered = try await eventually(within: .seconds(5)) { run.mailboxReport(task: timerTask, subtask: 0).handled > before }
+        let firedWhenAnswered = fired.count
+        #expect(answered)
+        // The sweep waits for credit between chunks: when the mailbox is served, most timers are
+        // still pending (a sweep in one step would have fired all 3,000 first).
+        #expect(firedWhenAnswered < deadlines.count / 2, "the mailbox was served after \(firedWhenAnswered) of \(deadlines.count) timers fired")
+        _ = try await running.value
+        #expect(out.records == deadlines.sorted { $0.time < $1.time }.map { "\($0.key)@\($0.time)" })
+    }
 }

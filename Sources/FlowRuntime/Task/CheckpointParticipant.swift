@@ -11,6 +11,10 @@ protocol CheckpointParticipant: AnyObject {
 protocol ProcessingTimerNode: AnyObject {
     /// When its earliest processing-time timer is due, in milliseconds.
     var nextProcessingTimer: Int64? { get }
-    /// Fires its processing-time timers due at `now`, passing their output on.
+    /// Fires a chunk of its processing-time timers due at `now`, passing their output on.
     func fireProcessingTimers(dueAt now: Int64) async throws
+    /// Whether an event-time sweep is in progress (the task steps it before taking input).
+    var isSweeping: Bool { get }
+    /// Fires the next chunk of the sweep in progress.
+    func continueSweep() async throws
 }

@@ -16,8 +16,15 @@ final class OperatorNode<Input, Output>: Node<Input> {
     private var internalCounts: [Int] = []
     /// The last watermark the node received: timers at or before it are due.
     private var watermark = Watermark(.unassigned)
-    /// The most timers one call fires before their output is passed on.
+    /// The most timers one step fires before their output is passed on.
     private let timerChunk: Int
+    /// The event-time sweep in progress: the time timers are due at, and the watermark to hand to
+    /// the operator and pass on when the last due timer has fired (`nil` for the timers a batch
+    /// registered in the past). The task steps the sweep, a chunk per step, before it takes more
+    /// input, so its mailbox is served between chunks.
+    private var sweep: (time: Int64, watermark: Watermark?)?
+    /// Whether the input ended during a sweep: the node finishes when the sweep has.
+    private var finishAfterSweep = false
     /// Where the node delivers the snapshots it takes on a barrier.
     private let collector: SnapshotCollector
     /// The instance's context, from `open`: its uid, place and key groups, for snapshots.
@@ -86,7 +93,7 @@ final class OperatorNode<Input, Output>: Node<Input> {
             if let sink { try await sink.write(&output) } else { try await next.commit(&output) }
             // A timer the batch registered at or before the watermark fires at once.
             if op.hasTimers, watermark.time.isAssigned, let due = op.nextEventTimer, due <= watermark.time.milliseconds {
-                try await fireTimers(.eventTime, dueAt: watermark.time.milliseconds)
+                try await startSweep(at: watermark.time.milliseconds, then: nil)
             }
         }
         if batch.capacity > scratch.capacity { batch.swapContents(with: &scratch) }
@@ -97,7 +104,25 @@ final class OperatorNode<Input, Output>: Node<Input> {
     override func control(_ element: ControlElement) async throws {
         if case .watermark(let watermark) = element {
             self.watermark = watermark
-            if op.hasTimers { try await fireTimers(.eventTime, dueAt: watermark.time.milliseconds) }
+            if op.hasTimers, let due = op.nextEventTimer, due <= watermark.time.milliseconds {
+                // The watermark goes to the operator and on once its timers have fired.
+                try await startSweep(at: watermark.time.milliseconds, then: watermark)
+                return
+            }
+            try await passOn(watermark)
+        } else if case .barrier(let barrier) = element {
+            // The barrier arrived on every input (the gate aligned it), or was triggered at the
+            // source: the state as of the records before it is the checkpoint's (timers a sweep in
+            // progress has not fired yet are part of it).
+            try snapshot(for: barrier.checkpointID)
+            try await next.control(element)
+        } else {
+            try await next.control(element)
+        }
+    }
+
+    /// Hands `watermark` to the operator and passes on what it emits and forwards.
+    private func passOn(_ watermark: Watermark) async throws {
             var output = next.takeBuffer()
             let before = output.count
             let forwarded: Watermark?
@@ -109,17 +134,17 @@ final class OperatorNode<Input, Output>: Node<Input> {
             publishCounts(emitted: output.count - before)
             try await next.commit(&output)
             if let forwarded { try await next.control(.watermark(forwarded)) }
-        } else if case .barrier(let barrier) = element {
-            // The barrier arrived on every input (the gate aligned it): the state as of the
-            // records before it is the checkpoint's.
-            try snapshot(for: barrier.checkpointID)
-            try await next.control(element)
-        } else {
-            try await next.control(element)
-        }
     }
 
     override func finish() async throws {
+        if sweep != nil {
+            finishAfterSweep = true
+            return
+        }
+        try await finishNow()
+    }
+
+    private func finishNow() async throws {
         var output = next.takeBuffer()
         let before = output.count
         do {
@@ -135,19 +160,24 @@ final class OperatorNode<Input, Output>: Node<Input> {
     /// Fires the operator's timers due at `time`, a chunk at a time, passing each chunk's output on
     /// before the next: a sweep over many timers leaves in batches, not as one unbounded output.
     @inline(never)
-    private func fireTimers(_ domain: TimeDomain, dueAt time: Int64) async throws {
-        var more = true
-        while more {
-            var output = next.takeBuffer()
-            let before = output.count
-            do {
-                more = try op.fireTimers(domain, dueAt: time, limit: timerChunk, into: &output)
-            } catch {
-                throw fail(error)
-            }
-            publishCounts(emitted: output.count - before)
-            try await next.commit(&output)
+    private func fireTimers(_ domain: TimeDomain, dueAt time: Int64) async throws -> Bool {
+        var output = next.takeBuffer()
+        let before = output.count
+        let more: Bool
+        do {
+            more = try op.fireTimers(domain, dueAt: time, limit: timerChunk, into: &output)
+        } catch {
+            throw fail(error)
         }
+        publishCounts(emitted: output.count - before)
+        try await next.commit(&output)
+        return more
+    }
+
+    /// Starts an event-time sweep at `time`: fires its first chunk; the task steps the rest.
+    private func startSweep(at time: Int64, then watermark: Watermark?) async throws {
+        sweep = (time, watermark)
+        try await continueSweep()
     }
 
     /// Takes the operator's snapshot for checkpoint `id` and delivers it.
@@ -211,8 +241,24 @@ extension OperatorNode: CheckpointParticipant {
 extension OperatorNode: ProcessingTimerNode {
     var nextProcessingTimer: Int64? { op.nextProcessingTimer }
 
+    /// Fires one chunk of the processing-time timers due at `now` (the task steps again for the rest).
     func fireProcessingTimers(dueAt now: Int64) async throws {
-        try await fireTimers(.processingTime, dueAt: now)
+        _ = try await fireTimers(.processingTime, dueAt: now)
         try next.flushPartial()
+    }
+
+    var isSweeping: Bool { sweep != nil }
+
+    /// Fires the next chunk of the sweep in progress; after the last, hands the sweep's watermark
+    /// to the operator and passes it on, and finishes if the input ended meanwhile.
+    func continueSweep() async throws {
+        guard let (time, watermark) = sweep else { return }
+        if try await fireTimers(.eventTime, dueAt: time) { return }
+        sweep = nil
+        if let watermark { try await passOn(watermark) }
+        if finishAfterSweep {
+            finishAfterSweep = false
+            try await finishNow()
+        }
     }
 }

@@ -71,6 +71,19 @@ final class TaskInstance: @unchecked Sendable {
             return .progressed
         }
         var timerDeadline: Int64?
+        if !timerNodes.isEmpty {
+            // A sweep in progress goes on, a chunk per step, before anything else but the mailbox
+            // (and only when the output has room for the chunk).
+            for node in timerNodes where node.isSweeping {
+                switch head.drain() {
+                case .drained: break
+                case .partly: return .progressed
+                case .blocked: return .waitingForCredit
+                }
+                try await node.continueSweep()
+                return .progressed
+            }
+        }
         if !timerNodes.isEmpty && !head.hasEnded {
             timerDeadline = nextProcessingTimer()
             if let due = timerDeadline {
