@@ -95,3 +95,40 @@ import Testing
     }
 }
 
+
+/// A source that has no data does not block its task's loop: the task still serves its mailbox.
+@Suite(.serialized) struct SilentSourceMailboxTests {
+    @Test("A job whose AsyncSequence source yields nothing for 5 s answers every mailbox action within 50 ms, on every backend",
+          arguments: [BackendKind.sync, .dispatch, .actor])
+    func silentSequenceServesMailbox(on kind: BackendKind) async throws {
+        let (stream, feed) = AsyncStream<Int>.makeStream()
+        let results = CollectedRecords<Int>()
+        let job = try Job("silent") {
+            Source(stream)
+            Map { (x: Int) in x + 1 }
+            Sink(.collect(into: results))
+        }
+        let run = JobExecution(plan: job.plan, backend: kind.defaultBackend)
+        let running = Task { try await run.run() }
+        let start = ContinuousClock.now
+        var slowest = Duration.zero
+        var answered = 0
+        while ContinuousClock.now - start < .seconds(5) {
+            let before = run.mailboxReport(task: 0, subtask: 0).handled
+            let posted = ContinuousClock.now
+            run.post(.checkpointAborted(Int64(answered)), toTask: 0, subtask: 0)
+            while run.mailboxReport(task: 0, subtask: 0).handled == before, ContinuousClock.now - posted < .seconds(1) {
+                try await Task.sleep(for: .microseconds(200))
+            }
+            slowest = max(slowest, ContinuousClock.now - posted)
+            answered += 1
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        #expect(slowest < .milliseconds(50), "the slowest of \(answered) actions took \(slowest)")
+        #expect(run.mailboxReport(task: 0, subtask: 0).handled == answered)
+        feed.yield(41)
+        feed.finish()
+        _ = try await running.value
+        #expect(results.records == [42])
+    }
+}
