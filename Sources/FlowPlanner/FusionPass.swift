@@ -41,7 +41,7 @@ struct FusionPass {
             let from = taskOf[edge.from]!
             let to = taskOf[edge.to]!
             if from == to { continue }
-            edges.append(PhysicalEdge(from: from, to: to, partitioning: partitioning(of: edge)))
+            edges.append(PhysicalEdge(from: from, to: to, partitioning: partitioning(of: edge), sideOutput: edge.sideOutput))
         }
         return PhysicalPlan(jobName: graph.name, tasks: tasks, edges: edges, configuration: configuration)
     }

@@ -54,6 +54,7 @@ struct GraphValidator {
             throw FlowError(.invalidGraph, "job '\(graph.name)' has no Sink: its results would go nowhere; end each branch with a Sink (Sink(.discard) to drop them)")
         }
         try checkTypes()
+        try checkSideOutputs()
         try checkUIDs()
         return Result(order: try topologicalOrder())
     }
@@ -81,7 +82,14 @@ struct GraphValidator {
         for edge in graph.edges {
             let from = graph[edge.from]
             let to = graph[edge.to]
-            guard let produced = from.body.outputType, let consumed = to.body.inputType else { continue }
+            guard let consumed = to.body.inputType else { continue }
+            if let side = edge.sideOutput {
+                if side.elementTypeID != ObjectIdentifier(consumed) {
+                    throw error(to, "consumes \(flowTypeName(consumed)) but its input, the side output '\(side.id)' of \(from.label), carries \(side.elementTypeName)")
+                }
+                continue
+            }
+            guard let produced = from.body.outputType else { continue }
             if ObjectIdentifier(produced) != ObjectIdentifier(consumed) {
                 throw error(to, "consumes \(flowTypeName(consumed)) but its input \(from.label) produces \(flowTypeName(produced))")
             }
@@ -95,6 +103,33 @@ struct GraphValidator {
     }
 
     private static func elementType<P: PartitionerFactory>(of partitioner: P) -> Any.Type { P.Element.self }
+
+    /// Every side output a stage declares is consumed, and every consumed one is declared by its
+    /// stage with the record type its consumer reads: a record emitted to an unrouted tag would be
+    /// lost.
+    private func checkSideOutputs() throws {
+        for node in graph.nodes {
+            let sideEdges = graph.outputs(of: node.id).compactMap(\.sideOutput)
+            for declared in node.sideOutputs where !sideEdges.contains(where: { $0.id == declared.id }) {
+                throw error(node, "emits to the side output '\(declared.id)' (\(declared.elementTypeName)) but no stage consumes it: add stream.sideOutput(tag) and stages after it")
+            }
+            var seen: Set<String> = []
+            for declared in node.sideOutputs where !seen.insert(declared.id).inserted {
+                throw error(node, "declares the side output '\(declared.id)' twice")
+            }
+            if !sideEdges.isEmpty && !graph.outputs(of: node.id).contains(where: { $0.sideOutput == nil }) {
+                throw error(node, "produces records on its main output that go nowhere (only its side outputs are consumed): add stages and a Sink after it")
+            }
+            for consumed in sideEdges {
+                guard let declared = node.sideOutputs.first(where: { $0.id == consumed.id }) else {
+                    throw error(node, "has no side output '\(consumed.id)', but a stage consumes it")
+                }
+                if !declared.matches(consumed) {
+                    throw error(node, "emits \(declared.elementTypeName) records to its side output '\(consumed.id)', but it is consumed as \(consumed.elementTypeName)")
+                }
+            }
+        }
+    }
 
     private func checkUIDs() throws {
         var seen: [String: LogicalNode] = [:]

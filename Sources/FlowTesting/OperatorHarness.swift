@@ -32,13 +32,27 @@ public struct OperatorHarness<Operator: OneInputOperator> {
     private var closed = false
 
     /// Opens `op` as subtask `subtask` of `parallelism`, with uid `uid`, reading processing time
-    /// from `processingTime`.
+    /// from `processingTime`, with the side outputs `sideOutputs` routed to the harness (read them
+    /// with ``takeSideOutput(_:)``).
     public init(_ op: Operator, uid: String = "harness", subtask: Int = 0, parallelism: Int = 1, maxParallelism: Int = KeyGroup.defaultMaxParallelism,
-                processingTime: ProcessingTimeService = .system) throws {
+                processingTime: ProcessingTimeService = .system, sideOutputs: [AnySideOutput] = []) throws {
         self.op = op
+        let registry = SideOutputRegistry()
+        for tag in sideOutputs { Self.register(tag.type, id: tag.id, in: registry) }
         context = OperatorContext(stageName: "harness", stageID: uid, subtask: subtask, parallelism: parallelism, maxParallelism: maxParallelism,
-                                  processingTime: processingTime)
+                                  processingTime: processingTime, sideOutputs: registry)
         try self.op.open(context: context)
+    }
+
+    private static func register<T: SideOutputType>(_ type: T, id: String, in registry: SideOutputRegistry) {
+        registry._register(SideOutputCollector<T.Element>(), id: id)
+    }
+
+    /// The records emitted to side output `tag` since the last call, and clears them.
+    public mutating func takeSideOutput<Element>(_ tag: SideOutput<Element>) throws -> [Element] {
+        var taken = Batch<Element>()
+        try context.sideOutput(tag)._take { $0.swapContents(with: &taken) }
+        return Array(taken.records)
     }
 
     /// A harness whose operator, made by `make`, resumes from `snapshots` (every old instance's,
@@ -147,6 +161,9 @@ public struct OperatorHarness<Operator: OneInputOperator> {
             op.close()
         }
         if !output.isEmpty { throw UnreadOutput(count: output.count, first: FlowError.describe(output.records[0])) }
+        if let (id, count) = context.sideOutputs._unread().first {
+            throw UnreadOutput(count: count, first: "(in side output '\(id)')")
+        }
     }
 
     /// The operator itself (to inspect its state).

@@ -25,9 +25,12 @@ public struct OperatorContext: Sendable {
     ///
     /// - Complexity: O(1): an atomic exchange, plus a wake-up if the task is parked.
     public var wakeUp: @Sendable () -> Void
+    /// The side outputs the task routes for the instance (see ``sideOutput(_:)``).
+    public var sideOutputs: SideOutputRegistry
 
     public init(stageName: String, stageID: String, subtask: Int, parallelism: Int, maxParallelism: Int = KeyGroup.defaultMaxParallelism,
-                processingTime: ProcessingTimeService = .system, wakeUp: @escaping @Sendable () -> Void = {}) {
+                processingTime: ProcessingTimeService = .system, wakeUp: @escaping @Sendable () -> Void = {},
+                sideOutputs: SideOutputRegistry = SideOutputRegistry()) {
         self.stageName = stageName
         self.stageID = stageID
         self.subtask = subtask
@@ -35,6 +38,7 @@ public struct OperatorContext: Sendable {
         self.maxParallelism = maxParallelism
         self.processingTime = processingTime
         self.wakeUp = wakeUp
+        self.sideOutputs = sideOutputs
     }
 
     /// The key groups this instance owns.

@@ -46,6 +46,44 @@ public struct DataStream<Element: Sendable> {
         return adopting(pipeline.appending(StageAttributes(kind: "Transform", name: name), body: .transform(body)))
     }
 
+    /// Runs `function` over the stream (Flink's `process`): any number of records per record, to
+    /// the main output and to the side outputs the function declares. The stage is named
+    /// "Process" unless renamed and is not fused with its input; with side outputs, the stages
+    /// after it run in tasks of their own.
+    ///
+    /// - Complexity: per record, one call of the function.
+    @inlinable
+    public func process<Function: ProcessFunction>(_ function: Function) -> DataStream<Function.Output> where Function.Input == Element {
+        let body = TransformBody(prototype: ProcessOperator(function))
+        let next: (pipeline: _OpenPipeline<Function.Output>, node: NodeID) = pipeline.appending(StageAttributes(kind: "Process"), body: .transform(body))
+        graph._graph = next.pipeline.graph
+        graph._graph.declareSideOutputs(of: next.node, function.sideOutputs)
+        return DataStream<Function.Output>(graph: graph, tails: next.pipeline.tails, node: next.node)
+    }
+
+    /// The records this stream's stage emitted to side output `tag`: a stream of their own, with
+    /// their own type, backpressure and metrics. The stage must declare the tag with this record
+    /// type (the planner says so otherwise, naming the stage).
+    ///
+    /// It starts with a stage of its own ("SideOutput 'id'", which passes the records on), after
+    /// which any stages may follow.
+    @inlinable
+    public func sideOutput<Side>(_ tag: SideOutput<Side>) -> DataStream<Side> {
+        var logical = graph._graph
+        guard let node else {
+            // A union has no stage of its own: the planner reports the dangling stage below.
+            let id = logical.addNode(StageAttributes(kind: "SideOutput", name: "SideOutput '\(tag.id)' of a union"),
+                                     body: .transform(TransformBody(prototype: FusedChainOperator(Map { (side: Side) in side }))))
+            graph._graph = logical
+            return DataStream<Side>(graph: graph, tails: [(id, .forward)], node: id)
+        }
+        let id = logical.addNode(StageAttributes(kind: "SideOutput", name: "SideOutput '\(tag.id)'"),
+                                 body: .transform(TransformBody(prototype: FusedChainOperator(Map { (side: Side) in side }))), isFusable: true)
+        logical.connect(node, to: id, partitioning: .forward, sideOutput: tag.erased)
+        graph._graph = logical
+        return DataStream<Side>(graph: graph, tails: [(id, .forward)], node: id)
+    }
+
     /// Transforms each record into one record.
     @inlinable
     public func map<Output>(_ transform: @escaping @Sendable (Element) throws -> Output) -> DataStream<Output> {

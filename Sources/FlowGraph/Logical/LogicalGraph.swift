@@ -52,6 +52,8 @@ public struct LogicalNode: Sendable {
     public var isFusable: Bool
     /// Whether the node keeps keyed state and so needs key-partitioned input.
     public var isKeyed: Bool
+    /// The side outputs the stage emits to: each must be consumed by an edge that carries it.
+    public var sideOutputs: [AnySideOutput] = []
 
     public init(id: NodeID, attributes: StageAttributes, body: NodeBody, isFusable: Bool = false, isKeyed: Bool = false) {
         self.id = id
@@ -76,11 +78,14 @@ public struct LogicalEdge: Sendable {
     public var to: NodeID
     /// How records are spread over the receiving instances.
     public var partitioning: Partitioning
+    /// The side output the edge carries, or `nil` for the stage's main output.
+    public var sideOutput: AnySideOutput?
 
-    public init(from: NodeID, to: NodeID, partitioning: Partitioning = .forward) {
+    public init(from: NodeID, to: NodeID, partitioning: Partitioning = .forward, sideOutput: AnySideOutput? = nil) {
         self.from = from
         self.to = to
         self.partitioning = partitioning
+        self.sideOutput = sideOutput
     }
 }
 
@@ -144,8 +149,13 @@ public struct LogicalGraph: Sendable {
     }
 
     /// Connects two nodes.
-    public mutating func connect(_ from: NodeID, to: NodeID, partitioning: Partitioning = .forward) {
-        edges.append(LogicalEdge(from: from, to: to, partitioning: partitioning))
+    public mutating func connect(_ from: NodeID, to: NodeID, partitioning: Partitioning = .forward, sideOutput: AnySideOutput? = nil) {
+        edges.append(LogicalEdge(from: from, to: to, partitioning: partitioning, sideOutput: sideOutput))
+    }
+
+    /// Declares the side outputs stage `id` emits to.
+    public mutating func declareSideOutputs(of id: NodeID, _ sideOutputs: [AnySideOutput]) {
+        nodes[id.rawValue].sideOutputs = sideOutputs
     }
 
     /// Records that `nodes` were composed at compile time into `body`.
@@ -168,7 +178,7 @@ public struct LogicalGraph: Sendable {
             nodes.append(node)
         }
         for edge in other.edges {
-            edges.append(LogicalEdge(from: move(edge.from), to: move(edge.to), partitioning: edge.partitioning))
+            edges.append(LogicalEdge(from: move(edge.from), to: move(edge.to), partitioning: edge.partitioning, sideOutput: edge.sideOutput))
         }
         for segment in other.segments {
             segments.append(StaticSegment(nodes: segment.nodes.map(move), body: segment.body))

@@ -113,11 +113,14 @@ public struct PhysicalEdge: Sendable {
     public var to: Int
     /// How records are spread over the receiving instances.
     public var partitioning: Partitioning
+    /// The side output of the sending task's last stage the edge carries, or `nil` for its main output.
+    public var sideOutput: AnySideOutput?
 
-    public init(from: Int, to: Int, partitioning: Partitioning) {
+    public init(from: Int, to: Int, partitioning: Partitioning, sideOutput: AnySideOutput? = nil) {
         self.from = from
         self.to = to
         self.partitioning = partitioning
+        self.sideOutput = sideOutput
     }
 }
 

@@ -51,7 +51,8 @@ struct TaskBuilder {
                 try (0..<receiver.parallelism).map { to in
                     if case .forward = edge.partitioning, from != to { return nil }
                     let maker = BridgeMaker(slots: slots, sender: signals[edge.from][from], receiver: signals[edge.to][to])
-                    let bridge = try Self.visitOutputType(of: sender, maker)
+                    // A side output's edge carries its tag's records, not the task's main output.
+                    let bridge = try edge.sideOutput.map { try Self.openSideOutput($0.type, maker) } ?? Self.visitOutputType(of: sender, maker)
                     registry.register(edge: edgeIndex, from: from, to: to, gauges: bridge)
                     return bridge
                 }
@@ -74,9 +75,11 @@ struct TaskBuilder {
         let pacer = StepPacer(batchSize: batchSize, byteBudget: plan.configuration.batchByteLimit,
                               flushTimeout: plan.configuration.flushTimeout, clock: flushClock, paced: paced)
         let signal = signals[task.id][subtask]
+        let sideOutputs = SideOutputRegistry()
         let context = { (stage: PlannedStage) in
             OperatorContext(stageName: stage.name, stageID: stage.uid, subtask: subtask, parallelism: task.parallelism,
-                            maxParallelism: task.maxParallelism, processingTime: processingTime, wakeUp: { signal.notify() })
+                            maxParallelism: task.maxParallelism, processingTime: processingTime, wakeUp: { signal.notify() },
+                            sideOutputs: sideOutputs)
         }
         let environment = { (stage: PlannedStage) throws in
             OperatorEnvironment(context: context(stage),
@@ -101,7 +104,8 @@ struct TaskBuilder {
             participants.append(node.participant)
             next = node.object
         case .output:
-            let routers = RouterMaker(plan: plan, task: task, subtask: subtask, channels: channels, clock: flushClock, pacer: pacer)
+            let routers = RouterMaker(plan: plan, task: task, subtask: subtask, channels: channels, clock: flushClock, pacer: pacer,
+                                      sideOutputs: sideOutputs)
             next = try Self.visitOutputType(of: task, routers)
         }
 
@@ -165,6 +169,11 @@ struct TaskBuilder {
 
     private static func openSource<F: SourceFactory, V: ElementTypeVisitor>(_ factory: F, _ visitor: V) throws -> V.Result {
         try visitor.visit(F.Output.self)
+    }
+
+    /// Calls `visitor` with the record type of a side output.
+    static func openSideOutput<T: SideOutputType, V: ElementTypeVisitor>(_ type: T, _ visitor: V) throws -> V.Result {
+        try visitor.visit(T.Element.self)
     }
 
     private struct MadeNode {
@@ -288,11 +297,27 @@ private struct RouterMaker: ElementTypeVisitor {
     let channels: [[[AnyObject?]]]
     let clock: FlushClock
     let pacer: StepPacer
+    /// Where the side-output collectors of the task's last stage are registered.
+    let sideOutputs: SideOutputRegistry
 
+    /// The task's tail: an output node over its main output's edges, and, if its last stage has
+    /// side outputs, one per tag beside it (a ``SideOutputFanOut``).
     func visit<Element>(_ type: Element.Type) throws -> AnyObject {
+        let main = OutputNode(routers: try routers(Element.self, for: nil, countingBytes: true), batchSize: plan.configuration.batchSize)
+        var tags: [AnySideOutput] = []
+        for edge in plan.edges where edge.from == task.id {
+            if let tag = edge.sideOutput, !tags.contains(where: { $0.id == tag.id }) { tags.append(tag) }
+        }
+        if tags.isEmpty { return main }
+        let ports = try tags.map { tag in try TaskBuilder.openSideOutput(tag.type, SidePortMaker(routers: self, tag: tag)) }
+        return SideOutputFanOut(main: main, sides: ports)
+    }
+
+    /// The routers of the task's edges that carry `sideOutput` (`nil`: the main output).
+    func routers<Element>(_ type: Element.Type, for sideOutput: String?, countingBytes: Bool) throws -> [EdgeRouter<Element>] {
         var routers: [EdgeRouter<Element>] = []
-        for (edgeIndex, edge) in plan.edges.enumerated() where edge.from == task.id {
-            let countsBytes = routers.isEmpty
+        for (edgeIndex, edge) in plan.edges.enumerated() where edge.from == task.id && edge.sideOutput?.id == sideOutput {
+            let countsBytes = countingBytes && routers.isEmpty
             let receiver = plan.tasks[edge.to]
             let senders = try channels[edgeIndex][subtask].compactMap { $0 }.map { object -> any BridgeSender<Element> in
                 guard let channel = object as? RingBridge<Element> else {
@@ -315,7 +340,7 @@ private struct RouterMaker: ElementTypeVisitor {
                                       clock: clock, pacer: pacer, countsBytes: countsBytes, maxParallelism: receiver.maxParallelism,
                                       subtask: subtask))
         }
-        return OutputNode(routers: routers, batchSize: plan.configuration.batchSize)
+        return routers
     }
 
     private static func partitioner<P: PartitionerFactory, Element>(_ factory: P, as type: Element.Type, taskName: String) throws -> BatchPartitioner<Element> {
@@ -323,5 +348,20 @@ private struct RouterMaker: ElementTypeVisitor {
             throw FlowError(.internalError, "task '\(taskName)': its KeyBy partitions \(P.Element.self) records, not \(Element.self)")
         }
         return partitioner
+    }
+}
+
+/// Builds the port of one side output: its collector, registered for the task's operators, and
+/// an output node over the edges that carry it.
+private struct SidePortMaker: ElementTypeVisitor {
+    let routers: RouterMaker
+    let tag: AnySideOutput
+
+    func visit<Element>(_ type: Element.Type) throws -> any SideOutputPort {
+        let collector = SideOutputCollector<Element>()
+        routers.sideOutputs._register(collector, id: tag.id)
+        let node = OutputNode(routers: try routers.routers(Element.self, for: tag.id, countingBytes: false),
+                              batchSize: routers.plan.configuration.batchSize)
+        return SideOutputNode(collector: collector, output: node)
     }
 }
