@@ -115,6 +115,12 @@ public struct OperatorHarness<Operator: OneInputOperator> {
         while try op.fireTimers(domain, dueAt: time, limit: timerChunk, into: &output) {}
     }
 
+    /// Pushes the barrier of checkpoint `checkpoint`, as an aligned input gate hands it over: the
+    /// operator's snapshot for it, as of the records pushed so far.
+    public mutating func pushBarrier(_ checkpoint: Int64) throws -> OperatorSnapshot {
+        try snapshot(checkpoint: checkpoint)
+    }
+
     /// What the operator stores for checkpoint `checkpoint` (its barrier having arrived).
     public mutating func snapshot(checkpoint: Int64) throws -> OperatorSnapshot {
         var snapshot = OperatorSnapshot(operatorID: context.stageID, checkpointID: checkpoint, maxParallelism: context.maxParallelism)

@@ -115,7 +115,7 @@ struct DeadlineEmitter: KeyedTimerOperator {
                 KeyGroup(hash: $0.key.stableHashValue, maxParallelism: KeyGroup.defaultMaxParallelism).owner(parallelism: 2, maxParallelism: KeyGroup.defaultMaxParallelism) == subtask
             }
             try harness.push(owned)
-            snapshots.append(try harness.snapshot(checkpoint: 1))
+            snapshots.append(try harness.pushBarrier(1))
             try harness.end()
         }
         var fired: [String] = []
