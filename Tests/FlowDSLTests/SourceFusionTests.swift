@@ -89,10 +89,31 @@ struct SourceFusionTests {
         let result = try await job.run(on: kind.defaultBackend)
         #expect(out.records == (0..<50).map { $0 * 100 })
         // Idle time, not wall time: other tests may share the machine's cores. The task idles only
-        // while its pump has not moved the next elements (see SourcePacingTests); the bound is loose
-        // because on a pool saturated by other tests each such wait can take a millisecond.
+        // while its pump has not refilled the buffer, a few times per run, but each such wait ends
+        // with a pool hop that a pool held by other tests can delay by seconds (see
+        // SourcePacingTests), so the bound is loose; `droppingFilterOneRecordPerRead` checks the rule.
         let task = try #require(result.metrics.tasks.first)
         #expect(task.idle < .seconds(10), "the task idled \(task.idle) on \(kind): \(task)")
+    }
+
+    @Test("A fused source whose filter drops most records, read one record at a time, is read again at once after each",
+          arguments: [BackendKind.sync, .dispatch, .actor])
+    func droppingFilterOneRecordPerRead(kind: BackendKind) async throws {
+        // Each read makes one record and answers `.idle(until: nil)`; the filter drops 99 in 100,
+        // so most reads emit nothing. If a read that made a record the filter dropped counted as
+        // idle, the back-off (up to 1 ms per read) would take about 5 s. Read again at once, the
+        // task never waits for its source, so pool delays do not add to its idle time.
+        let out = CollectedRecords<Int>()
+        let job = try Job("dropping-one-per-read") {
+            Source(kind: "OneRecordPerRead", isParallel: false) { OneRecordPerRead(count: 5_000) }
+            Filter { (x: Int) in x % 100 == 0 }
+            Sink(.collect(into: out))
+        }
+        #expect(job.plan.tasks.count == 1 && job.plan.tasks[0].sourceStageCount == 2)
+        let result = try await job.run(on: kind.defaultBackend)
+        #expect(out.records == (0..<50).map { $0 * 100 })
+        let task = try #require(result.metrics.tasks.first)
+        #expect(task.idle < .seconds(1), "the task idled \(task.idle) on \(kind): \(task)")
     }
 
     @Test("Each stage inside the fused source counts its records in and out as it would unfused")
