@@ -37,6 +37,21 @@ import Testing
         }
     }
 
+    @Test("Snapshots of a stage the job does not have (renamed, removed) are refused, naming the uid")
+    func orphanStateIsRefused() async throws {
+        let job = try Job("resume") {
+            Source(Array(0..<10)).uid("numbers")
+            Sink(.collect(into: CollectedRecords<Int>()))
+        }
+        let stored = OperatorSnapshot(operatorID: "old-numbers", checkpointID: 7, maxParallelism: KeyGroup.defaultMaxParallelism,
+                                      splits: [SourceSplit(index: 0, splitCount: 1, position: 3)])
+        let run = JobExecution(plan: job.plan, backend: BackendKind.sync.defaultBackend, processingTime: nil, restoring: ["old-numbers": [stored]])
+        await #expect { _ = try await run.run() } throws: { error in
+            let error = error as? FlowError
+            return error?.code == .stateRestoreFailed && error?.message.contains("uid 'old-numbers', which the job does not have") == true
+        }
+    }
+
     @Test("Splits that disagree on their count fail the run before it starts, naming the problem")
     func inconsistentSplitsFail() async throws {
         let results = CollectedRecords<Int>()

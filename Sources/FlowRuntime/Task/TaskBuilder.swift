@@ -40,6 +40,14 @@ struct TaskBuilder {
     /// waits on it); every other instance gets a signal of its own, whose blocking waits poll
     /// for up to `spinWindow` first (dispatch threads; actor tasks never block).
     mutating func build(syncSignal: TaskSignal, spinWindow: Duration) throws -> [TaskInstance] {
+        // State of a stage the job no longer has would be dropped without a word (Flink refuses it
+        // unless told to allow non-restored state).
+        let uids = Set(plan.tasks.flatMap { $0.stages.map(\.uid) })
+        if let orphan = restored.keys.sorted().first(where: { !uids.contains($0) }) {
+            throw FlowError(.stateRestoreFailed,
+                            "the snapshots to resume from hold state of a stage with uid '\(orphan)', which the job does not have (was the stage renamed or removed? set its uid to keep its state)",
+                            stageID: orphan)
+        }
         let slots = plan.configuration.channelCredits
         signals = plan.tasks.map { task in
             (0..<task.parallelism).map { _ in task.backend == .sync ? syncSignal : TaskSignal(spinWindow: spinWindow) }
