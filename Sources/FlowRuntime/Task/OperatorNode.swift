@@ -176,6 +176,12 @@ final class OperatorNode<Input, Output>: Node<Input> {
 
     /// Starts an event-time sweep at `time`: fires its first chunk; the task steps the rest.
     private func startSweep(at time: Int64, then watermark: Watermark?) async throws {
+        if let current = sweep {
+            // A sweep is in progress (input reached the node from a stage before it in the task):
+            // it goes on to the later time and forwards the later watermark.
+            sweep = (Swift.max(current.time, time), watermark ?? current.watermark)
+            return
+        }
         sweep = (time, watermark)
         try await continueSweep()
     }
