@@ -75,7 +75,7 @@ struct DeclaresStrings: ProcessFunction {
         let expected = Dictionary(grouping: stride(from: 1, to: 1_000, by: 2), by: { $0 % 3 }).mapValues { $0.reduce(0, +) }
         #expect(Dictionary(lastValues: sums.records) == expected)
         #expect(evens.records.count == 500)
-        let side = try #require(result.metrics.stages.first { $0.name == "SideOutput 'odd'" })
+        let side = try #require(result.metrics.stages.first { $0.kind == "SideOutput" && $0.name == "odd" })
         #expect(side.recordsIn == 500 && side.recordsOut == 500)
     }
 
@@ -86,6 +86,19 @@ struct DeclaresStrings: ProcessFunction {
         } catch {
             return error as? FlowError
         }
+    }
+
+    @Test("explain() shows the side output's edge and stage")
+    func explainShowsSideOutputs() throws {
+        let job = try Job.graph("split") { graph in
+            let main = graph.source(Source(Array(0..<10))).process(SplitOdd(odd: Self.odd))
+            main.sink(.discard)
+            main.sideOutput(Self.odd).map { "\($0)" }.sink(.discard)
+        }
+        let text = job.explain()
+        #expect(text.contains("──forward, side output 'odd'──►"))
+        #expect(text.contains("SideOutput 'odd'"))
+        #expect(job.explain(.json).contains("\"sideOutput\" : \"odd\""))
     }
 
     @Test("A side output that no stage consumes is a plan-time error naming the stage")

@@ -65,8 +65,8 @@ public struct DataStream<Element: Sendable> {
     /// their own type, backpressure and metrics. The stage must declare the tag with this record
     /// type (the planner says so otherwise, naming the stage).
     ///
-    /// It starts with a stage of its own ("SideOutput 'id'", which passes the records on), after
-    /// which any stages may follow.
+    /// It starts with a stage of its own (kind "SideOutput", named for the tag, which passes the
+    /// records on), after which any stages may follow.
     @inlinable
     public func sideOutput<Side>(_ tag: SideOutput<Side>) -> DataStream<Side> {
         var logical = graph._graph
@@ -77,7 +77,7 @@ public struct DataStream<Element: Sendable> {
             graph._graph = logical
             return DataStream<Side>(graph: graph, tails: [(id, .forward)], node: id)
         }
-        let id = logical.addNode(StageAttributes(kind: "SideOutput", name: "SideOutput '\(tag.id)'"),
+        let id = logical.addNode(StageAttributes(kind: "SideOutput", name: tag.id),
                                  body: .transform(TransformBody(prototype: FusedChainOperator(Map { (side: Side) in side }))), isFusable: true)
         logical.connect(node, to: id, partitioning: .forward, sideOutput: tag.erased)
         graph._graph = logical

@@ -39,7 +39,7 @@ extension PhysicalPlan {
                 lines.append("  \(stage.kind) '\(stage.name)' uid=\(stage.uid)\(stage.uidIsUserSet ? "" : " (derived)")")
             }
             for edge in outputs(of: task.id) {
-                lines.append("  ──\(edge.partitioning.name)──► Task \(edge.to)")
+                lines.append("  ──\(edge.label)──► Task \(edge.to)")
             }
         }
         return lines.joined(separator: "\n")
@@ -61,7 +61,7 @@ extension PhysicalPlan {
             lines.append("  t\(task.id) [label=\"{Task \(task.id) (p=\(task.parallelism), \(escaped(task.backend.name)))|\(stages)}\"];")
         }
         for edge in edges {
-            lines.append("  t\(edge.from) -> t\(edge.to) [label=\"\(escaped(edge.partitioning.name))\"];")
+            lines.append("  t\(edge.from) -> t\(edge.to) [label=\"\(escaped(edge.label))\"];")
         }
         lines.append("}")
         return lines.joined(separator: "\n")
@@ -93,6 +93,8 @@ extension PhysicalPlan {
         var from: Int
         var to: Int
         var partitioning: String
+        /// The side output the edge carries (absent for a main output).
+        var sideOutput: String?
     }
 
     private struct PlanJSON: Encodable {
@@ -116,7 +118,7 @@ extension PhysicalPlan {
                          backend: task.backend.name, backendIsUserSet: task.backendIsUserSet, fused: task.isFused, pieces: task.loopCount, sourceStages: task.sourceStageCount,
                          stages: task.stages.map { StageJSON(kind: $0.kind, name: $0.name, uid: $0.uid, uidIsUserSet: $0.uidIsUserSet) })
             },
-            edges: edges.map { EdgeJSON(from: $0.from, to: $0.to, partitioning: $0.partitioning.name) }
+            edges: edges.map { EdgeJSON(from: $0.from, to: $0.to, partitioning: $0.partitioning.name, sideOutput: $0.sideOutput?.id) }
         )
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
@@ -124,5 +126,12 @@ extension PhysicalPlan {
             return "{}"
         }
         return text
+    }
+}
+
+extension PhysicalEdge {
+    /// How `explain()` labels the edge: its partitioning, and the side output it carries, if any.
+    var label: String {
+        sideOutput.map { "\(partitioning.name), side output '\($0.id)'" } ?? partitioning.name
     }
 }
