@@ -117,9 +117,6 @@ struct GraphValidator {
             for declared in node.sideOutputs where !seen.insert(declared.id).inserted {
                 throw error(node, "declares the side output '\(declared.id)' twice")
             }
-            if !sideEdges.isEmpty && !graph.outputs(of: node.id).contains(where: { $0.sideOutput == nil }) {
-                throw error(node, "produces records on its main output that go nowhere (only its side outputs are consumed): add stages and a Sink after it")
-            }
             for consumed in sideEdges {
                 guard let declared = node.sideOutputs.first(where: { $0.id == consumed.id }) else {
                     throw error(node, "has no side output '\(consumed.id)', but a stage consumes it")
@@ -127,6 +124,9 @@ struct GraphValidator {
                 if !declared.matches(consumed) {
                     throw error(node, "emits \(declared.elementTypeName) records to its side output '\(consumed.id)', but it is consumed as \(consumed.elementTypeName)")
                 }
+            }
+            if !sideEdges.isEmpty && !graph.outputs(of: node.id).contains(where: { $0.sideOutput == nil }) {
+                throw error(node, "produces records on its main output that go nowhere (only its side outputs are consumed): add stages and a Sink after it")
             }
         }
     }

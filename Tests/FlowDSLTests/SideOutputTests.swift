@@ -130,6 +130,10 @@ struct DeclaresStrings: ProcessFunction {
             main.sideOutput(Self.odd).sink(.discard)
         }
         #expect(undeclared?.message.contains("has no side output 'odd', but a stage consumes it") == true)
+        let undeclaredOnly = Self.planError { graph in
+            graph.source(Source([1, 2, 3])).map { $0 + 1 }.name("plain").sideOutput(Self.odd).sink(.discard)
+        }
+        #expect(undeclaredOnly?.message.contains("has no side output 'odd', but a stage consumes it") == true)
         let mainUnused = Self.planError { graph in
             let main = graph.source(Source([1, 2, 3])).process(SplitOdd(odd: Self.odd)).name("split")
             main.sideOutput(Self.odd).sink(.discard)

@@ -1,6 +1,8 @@
 /// A tag for a side output: a second stream an operator or process function emits records of
 /// type `Element` to, beside its main output (Flink's `OutputTag`). The job routes each tag to
-/// its own downstream stages (`stream.sideOutput(tag)`), with its own backpressure and metrics.
+/// its own downstream stages (`stream.sideOutput(tag)`), with its own edges and metrics; a slow
+/// consumer of a side output holds back the producing task, main output included, as any of its
+/// edges does.
 ///
 /// ```swift
 /// let odd = SideOutput<Int>("odd")

@@ -62,7 +62,8 @@ public struct DataStream<Element: Sendable> {
     }
 
     /// The records this stream's stage emitted to side output `tag`: a stream of their own, with
-    /// their own type, backpressure and metrics. The stage must declare the tag with this record
+    /// their own type, edges and metrics (a slow consumer holds back the producing task, as any edge
+    /// does). The stage must declare the tag with this record
     /// type (the planner says so otherwise, naming the stage).
     ///
     /// It starts with a stage of its own (kind "SideOutput", named for the tag, which passes the

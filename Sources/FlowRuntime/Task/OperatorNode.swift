@@ -25,6 +25,8 @@ final class OperatorNode<Input, Output>: Node<Input> {
     private var sweep: (time: Int64, watermark: Watermark?)?
     /// Whether the input ended during a sweep: the node finishes when the sweep has.
     private var finishAfterSweep = false
+    /// Control elements that came during a sweep, passed on after its watermark.
+    private var heldControls: [ControlElement] = []
     /// Where the node delivers the snapshots it takes on a barrier.
     private let collector: SnapshotCollector
     /// The instance's context, from `open`: its uid, place and key groups, for snapshots.
@@ -99,11 +101,18 @@ final class OperatorNode<Input, Output>: Node<Input> {
         if batch.capacity > scratch.capacity { batch.swapContents(with: &scratch) }
     }
 
-    /// Gives a watermark to the operator and passes on what it forwards; every other control
-    /// element (watermark status, barrier, cancellation, latency marker) passes on unchanged.
+    /// Gives a watermark to the operator and passes on what it forwards. A watermark that makes
+    /// timers due is held until the sweep over them ends (it then goes to the operator and on);
+    /// meanwhile a barrier passes at once (its snapshot holds the timers not yet fired), and the
+    /// other control elements (watermark status, cancellation, latency marker) wait behind the
+    /// held watermark. With no sweep, they pass on unchanged.
     override func control(_ element: ControlElement) async throws {
         if case .watermark(let watermark) = element {
             self.watermark = watermark
+            if sweep != nil {
+                try await startSweep(at: watermark.time.milliseconds, then: watermark)  // extends the sweep in progress
+                return
+            }
             if op.hasTimers, let due = op.nextEventTimer, due <= watermark.time.milliseconds {
                 // The watermark goes to the operator and on once its timers have fired.
                 try await startSweep(at: watermark.time.milliseconds, then: watermark)
@@ -116,6 +125,8 @@ final class OperatorNode<Input, Output>: Node<Input> {
             // progress has not fired yet are part of it).
             try snapshot(for: barrier.checkpointID)
             try await next.control(element)
+        } else if sweep != nil {
+            heldControls.append(element)
         } else {
             try await next.control(element)
         }
@@ -157,8 +168,9 @@ final class OperatorNode<Input, Output>: Node<Input> {
         try await next.finish()
     }
 
-    /// Fires the operator's timers due at `time`, a chunk at a time, passing each chunk's output on
-    /// before the next: a sweep over many timers leaves in batches, not as one unbounded output.
+    /// Fires one chunk (at most `timerChunk`) of the operator's timers due at `time` and passes its
+    /// output on; returns whether more are due (the task steps the rest, so a sweep over many
+    /// timers leaves in batches, waiting for credit between them).
     @inline(never)
     private func fireTimers(_ domain: TimeDomain, dueAt time: Int64) async throws -> Bool {
         var output = next.takeBuffer()
@@ -262,6 +274,11 @@ extension OperatorNode: ProcessingTimerNode {
         if try await fireTimers(.eventTime, dueAt: time) { return }
         sweep = nil
         if let watermark { try await passOn(watermark) }
+        if !heldControls.isEmpty {
+            let held = heldControls
+            heldControls.removeAll()
+            for element in held { try await next.control(element) }
+        }
         if finishAfterSweep {
             finishAfterSweep = false
             try await finishNow()

@@ -43,7 +43,10 @@ struct TaskBuilder {
         // State of a stage the job no longer has would be dropped without a word (Flink refuses it
         // unless told to allow non-restored state).
         let uids = Set(plan.tasks.flatMap { $0.stages.map(\.uid) })
-        if let orphan = restored.keys.sorted().first(where: { !uids.contains($0) }) {
+        // Stateless stages store empty snapshots; a renamed one (its derived uid follows its inputs')
+        // loses nothing.
+        let holdingState = restored.filter { _, snapshots in snapshots.contains { !$0.keyed.isEmpty || !$0.splits.isEmpty } }
+        if let orphan = holdingState.keys.sorted().first(where: { !uids.contains($0) }) {
             throw FlowError(.stateRestoreFailed,
                             "the snapshots to resume from hold state of a stage with uid '\(orphan)', which the job does not have (was the stage renamed or removed? set its uid to keep its state)",
                             stageID: orphan)
@@ -368,7 +371,9 @@ private struct SidePortMaker: ElementTypeVisitor {
     func visit<Element>(_ type: Element.Type) throws -> any SideOutputPort {
         let collector = SideOutputCollector<Element>()
         routers.sideOutputs._register(collector, id: tag.id)
-        let node = OutputNode(routers: try routers.routers(Element.self, for: tag.id, countingBytes: false),
+        // Side records are other records than the main output's: the first router of each tag tells
+        // the pacer their bytes too.
+        let node = OutputNode(routers: try routers.routers(Element.self, for: tag.id, countingBytes: true),
                               batchSize: routers.plan.configuration.batchSize)
         return SideOutputNode(collector: collector, output: node)
     }

@@ -58,8 +58,9 @@ final class TaskInstance: @unchecked Sendable {
         try await head.open()
     }
 
-    /// One step of the task loop, in a defined order: the actions posted to its mailbox, then its
-    /// due processing-time timers, then queued output, then input. A task that waits for input
+    /// One step of the task loop, in a defined order: the actions posted to its mailbox, then the
+    /// next chunk of an event-time sweep in progress, then a chunk of its due processing-time timers
+    /// (both only when the output has room), then queued output, then input. A task that waits for input
     /// while it holds a processing-time timer asks to be woken for it (`.idle(until:)`).
     ///
     /// - Complexity: O(1) beyond the work done: one atomic load for the mailbox, and, only for a
@@ -89,6 +90,12 @@ final class TaskInstance: @unchecked Sendable {
             if let due = timerDeadline {
                 let now = processingTime.now()
                 if due <= now {
+                    // Only when the output has room: a chunk per step, not a queue that grows.
+                    switch head.drain() {
+                    case .drained: break
+                    case .partly: return .progressed
+                    case .blocked: return .waitingForCredit
+                    }
                     for node in timerNodes { try await node.fireProcessingTimers(dueAt: now) }
                     return .progressed
                 }
