@@ -71,21 +71,27 @@ final class TaskInstance: @unchecked Sendable {
             try await handleMail()
             return .progressed
         }
-        var timerDeadline: Int64?
-        if !timerNodes.isEmpty {
-            // A sweep in progress goes on, a chunk per step, before anything else but the mailbox
-            // (and only when the output has room for the chunk).
-            for node in timerNodes where node.isSweeping {
-                switch head.drain() {
-                case .drained: break
-                case .partly: return .progressed
-                case .blocked: return .waitingForCredit
-                }
-                try await node.continueSweep()
-                return .progressed
+        // A task without timer operators goes straight to its input: no other work per step.
+        if timerNodes.isEmpty { return try await stepInput() }
+        return try await stepWithTimers()
+    }
+
+    /// ``step()`` for a task whose operators may hold timers.
+    @inline(never)
+    private func stepWithTimers() async throws -> StepResult {
+        // A sweep in progress goes on, a chunk per step, before anything else but the mailbox
+        // (and only when the output has room for the chunk).
+        for node in timerNodes where node.isSweeping {
+            switch head.drain() {
+            case .drained: break
+            case .partly: return .progressed
+            case .blocked: return .waitingForCredit
             }
+            try await node.continueSweep()
+            return .progressed
         }
-        if !timerNodes.isEmpty && !head.hasEnded {
+        var timerDeadline: Int64?
+        if !head.hasEnded {
             timerDeadline = nextProcessingTimer()
             if let due = timerDeadline {
                 let now = processingTime.now()
@@ -102,7 +108,7 @@ final class TaskInstance: @unchecked Sendable {
             }
         }
         let result = try await stepInput()
-        if result == .waitingForInput, let due = timerDeadline {
+        if case .waitingForInput = result, let due = timerDeadline {
             // On a clock that is not the wall clock (a manual one, the steps of a seeded schedule)
             // the deadline cannot be slept until: the task polls.
             guard processingTime.followsWallClock else { return .idle(until: nil) }
