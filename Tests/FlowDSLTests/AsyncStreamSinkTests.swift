@@ -17,22 +17,29 @@ struct AsyncStreamSinkTests {
         }
         let handle = job.start(on: backend)
         // The app does not read: the job fills the stream and the credits, then stalls. Wait for
-        // two samples of its progress 50 ms apart to agree (the machine may be busy).
+        // three samples of its progress 50 ms apart to agree (a busy machine may pause a task that
+        // still has credit for a sample or two).
         let deadline = ContinuousClock.now + .seconds(10)
         var made = -1
+        var agreeing = 0
+        var last = -1
         while ContinuousClock.now < deadline {
-            let before = handle.metrics().stages[0].recordsOut
             try await Task.sleep(for: .milliseconds(50))
-            if records.bufferedCount == 16 && handle.metrics().stages[0].recordsOut == before {
-                made = before
+            let now = handle.metrics().stages[0].recordsOut
+            agreeing = records.bufferedCount == 16 && now == last ? agreeing + 1 : 0
+            last = now
+            if agreeing == 2 {
+                made = now
                 break
             }
         }
         #expect(made >= 16, "\(backend.kind): the job filled the stream, then stalled")
         #expect(made < 10_000, "\(backend.kind): the job could not run ahead of the app (made \(made))")
-        try await Task.sleep(for: .milliseconds(50))
+        try await Task.sleep(for: .milliseconds(100))
         #expect(records.bufferedCount == 16, "\(backend.kind): the stream holds its capacity, no more")
-        #expect(handle.metrics().stages[0].recordsOut == made, "\(backend.kind): the job's progress stays stalled")
+        // Stalled: at most what the credits between the tasks still held (2 × 4 batches of 8).
+        let later = handle.metrics().stages[0].recordsOut
+        #expect(later >= made && later - made <= 64, "\(backend.kind): the job's progress stays stalled (\(made), then \(later))")
 
         var received: [Int64] = []
         for await record in records {
