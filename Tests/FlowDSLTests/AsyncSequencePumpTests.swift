@@ -34,15 +34,6 @@ private final class WakeUps: Sendable {
 
 private struct Boom: Error, Equatable {}
 
-/// Waits (polling) until `condition` holds, at most `limit`.
-private func eventually(within limit: Duration = .seconds(5), _ condition: () -> Bool) async throws -> Bool {
-    let deadline = ContinuousClock.now + limit
-    while !condition() {
-        if ContinuousClock.now > deadline { return false }
-        try await Task.sleep(for: .milliseconds(1))
-    }
-    return true
-}
 
 @Suite("AsyncSequence sources read through a pump and never hold their task")
 struct AsyncSequencePumpTests {

@@ -226,15 +226,6 @@ struct DeadlineEmitter: KeyedTimerOperator {
     }
 }
 
-/// Waits until `condition` holds, for at most `timeout`.
-private func eventually(within timeout: Duration = .seconds(10), _ condition: () -> Bool) async throws -> Bool {
-    let deadline = ContinuousClock.now + timeout
-    while !condition() {
-        if ContinuousClock.now > deadline { return false }
-        try await Task.sleep(for: .milliseconds(1))
-    }
-    return true
-}
 
 /// Collects strings, taking `delay` per batch: a slow consumer that holds a timer sweep back.
 struct SlowCollectingWriter: SinkWriter {

@@ -10,16 +10,6 @@ extension PoolTimingTests {
     @Suite struct MailboxTests {
         static let backends: [BackendKind] = [.sync, .dispatch, .actor]
 
-        /// Waits until `condition` holds, for at most `timeout`.
-        private static func eventually(within timeout: Duration = .seconds(10), _ condition: () -> Bool) async throws -> Bool {
-            let deadline = ContinuousClock.now + timeout
-            while !condition() {
-                if ContinuousClock.now > deadline { return false }
-                try await Task.sleep(for: .milliseconds(1))
-            }
-            return true
-        }
-
         private static let count: Int64 = 40_000
 
         /// Numbers 0..<count at a rate (so a checkpoint lands mid-stream), summed per key n mod 10.
@@ -38,10 +28,10 @@ extension PoolTimingTests {
             let run = JobExecution(plan: try Self.sumJob(into: first, parallelism: 2, rate: 50_000).plan, backend: kind.defaultBackend)
             let running = Task { try await run.run() }
             // Mid-stream: once the source has made some records (it makes 50,000 a second).
-            let started = try await Self.eventually { (run.metrics().stages.first { $0.uid == "numbers" }?.recordsOut ?? 0) >= 2_000 }
+            let started = await eventually { (run.metrics().stages.first { $0.uid == "numbers" }?.recordsOut ?? 0) >= 2_000 }
             #expect(started)
             run.post(.triggerCheckpoint(1), toTask: 0, subtask: 0)
-            let cut = try await Self.eventually { run.snapshots(of: 1)["sum"]?.count == 2 }
+            let cut = await eventually { run.snapshots(of: 1)["sum"]?.count == 2 }
             #expect(cut, "the barrier did not reach both aggregate instances")
             let splits = try #require(run.snapshots(of: 1)["numbers"]?.first?.splits)
             let position = try #require(splits.first?.position)
@@ -50,7 +40,7 @@ extension PoolTimingTests {
             }
             // The commit shows exactly the records before the barrier (one running sum per record),
             // while the source still runs (it makes the rest over about 0.8 s).
-            let committed = try await Self.eventually(within: .seconds(5)) { first.records.count >= Int(position) }
+            let committed = await eventually(timeout: .seconds(5)) { first.records.count >= Int(position) }
             #expect(committed && first.records.count == Int(position), "committed \(first.records.count) records, the barrier came after \(position)")
             _ = try await running.value
 
@@ -84,7 +74,7 @@ extension PoolTimingTests {
             for task in run.plan.tasks.indices {
                 let before = run.mailboxReport(task: task, subtask: 0).handled
                 run.post(.checkpointAborted(99), toTask: task, subtask: 0)
-                let answered = try await Self.eventually(within: .seconds(1)) { run.mailboxReport(task: task, subtask: 0).handled > before }
+                let answered = await eventually(timeout: .seconds(1)) { run.mailboxReport(task: task, subtask: 0).handled > before }
                 // The task's own measure, from the post to the handling.
                 let waited = Duration.nanoseconds(run.mailboxReport(task: task, subtask: 0).lastLatencyNanoseconds)
                 #expect(answered && waited < .milliseconds(50), "task \(task) answered after \(waited)")

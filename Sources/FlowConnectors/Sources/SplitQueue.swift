@@ -32,7 +32,7 @@ struct _SplitQueue: Sendable {
     @inlinable var hasMoreThanOne: Bool { list.count > 1 }
 
     /// The split being read, if any is left.
-    @usableFromInline var currentSplit: SourceSplit? { current < list.count && !done[current] ? list[current] : nil }
+    @inlinable var currentSplit: SourceSplit? { current < list.count && !done[current] ? list[current] : nil }
 
     /// On open: owns `split` alone, unless the reader was restored.
     @usableFromInline

@@ -65,7 +65,7 @@ struct _SideOutputType<Element: Sendable>: SideOutputType {
 /// after each call of the operator.
 ///
 /// Obtain it once, in `open(context:)`, with ``OperatorContext/sideOutput(_:)``; appending is then
-/// one store per record.
+/// one append to its batch per record.
 ///
 /// ## Concurrency
 /// Confined to the task instance that owns it: the operator appends, the task takes, never at the

@@ -73,12 +73,9 @@ final class SideOutputNode<Element>: SideOutputPort {
     }
 
     func flush() async throws {
+        guard collector._pendingCount > 0 else { return }
         var batch = Batch<Element>()
         collector._take { $0.swapContents(with: &batch) }
-        guard !batch.isEmpty else {
-            collector._take { $0.swapContents(with: &batch) }  // keep the collector's buffer
-            return
-        }
         try await output.commit(&batch)
         batch.removeAll(keepingCapacity: true)
         collector._take { $0.swapContents(with: &batch) }
