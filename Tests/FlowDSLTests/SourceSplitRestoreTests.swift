@@ -90,6 +90,15 @@ import Testing
         #expect(batch.isEmpty)
     }
 
+    @Test("A stamping reader stores its wrapped reader's position")
+    func stampedReaderStoresPosition() async throws {
+        var reader = TimestampedReader(CollectionReader(Array(0..<10)), assigner: ClosureTimestampAssigner { EventTime(milliseconds: Int64($0)) })
+        try await reader.open(context: Self.context(0, of: 1))
+        var batch = Batch<Int>()
+        _ = try reader.readImmediately(into: &batch, maxCount: 4)
+        #expect(try reader.snapshotSplits(checkpoint: 1) == [SourceSplit(index: 0, splitCount: 1, position: 4)])
+    }
+
     @Test("A split read to the end is stored as done and not read again")
     func finishedSplitsStayDone() async throws {
         let input = Array(0..<10)

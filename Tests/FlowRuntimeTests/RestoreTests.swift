@@ -23,6 +23,23 @@ import Testing
         #expect(results.records(ofSubtask: 2).isEmpty)
     }
 
+    @Test("A stamping source fused with the stages after it resumes from its splits too (the wrappers pass them to the reader)",
+          arguments: [BackendKind.sync, .dispatch, .actor])
+    func fusedStampedSourceResumes(on kind: BackendKind) async throws {
+        let results = CollectedRecords<Int>()
+        let job = try Job("resume fused") {
+            Source(Array(0..<100)).withTimestamps { EventTime(milliseconds: Int64($0)) }.uid("numbers")
+            Map { (x: Int) in x * 2 }
+            Sink(.collect(into: results))
+        }
+        #expect(job.plan.tasks.count == 1, "the source, the map and the sink run as one task")
+        let stored = Self.snapshot(of: "numbers", splits: [SourceSplit(index: 0, splitCount: 1, position: 40)])
+        let run = JobExecution(plan: job.plan, backend: kind.defaultBackend, processingTime: nil, restoring: ["numbers": [stored]])
+        _ = try await run.run()
+        #expect(results.records == (40..<100).map { $0 * 2 })
+        #expect(results.timestamps == (40..<100).map { EventTime(milliseconds: Int64($0)) })
+    }
+
     /// Runs `Source(0..<10) (uid "numbers") → collect` on the sync backend, resumed from `snapshot`
     /// (stored under its own uid): the error the run throws, and the records it collected.
     private static func resume(from snapshot: OperatorSnapshot) async -> (error: FlowError?, records: [Int]) {

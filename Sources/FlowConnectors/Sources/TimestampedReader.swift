@@ -78,6 +78,16 @@ public struct TimestampedReader<Base: SourceReader, Assigner: TimestampAssigner>
     public mutating func close() async {
         await base.close()
     }
+
+    /// The wrapped reader's splits: stamping holds no position of its own.
+    public func snapshotSplits(checkpoint: Int64) throws -> [SourceSplit] { try base.snapshotSplits(checkpoint: checkpoint) }
+
+    /// Resumes the wrapped reader from `splits`.
+    public mutating func restoreSplits(_ splits: [SourceSplit]) throws { try base.restoreSplits(splits) }
+
+    public mutating func notifyCheckpointComplete(_ id: Int64) async throws { try await base.notifyCheckpointComplete(id) }
+
+    public mutating func notifyCheckpointAborted(_ id: Int64) async { await base.notifyCheckpointAborted(id) }
 }
 
 /// Stamps each record with its assigner's timestamp and hands it on. Not API.

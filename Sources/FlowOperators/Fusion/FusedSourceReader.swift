@@ -91,6 +91,16 @@ public struct _FusedSourceReader<Reader: SourceReader, Chain: FusableStage>: Sou
         await reader.close()
     }
 
+    /// The wrapped reader's splits: the stages it runs hold no position of their own.
+    public func snapshotSplits(checkpoint: Int64) throws -> [SourceSplit] { try reader.snapshotSplits(checkpoint: checkpoint) }
+
+    /// Resumes the wrapped reader from `splits`.
+    public mutating func restoreSplits(_ splits: [SourceSplit]) throws { try reader.restoreSplits(splits) }
+
+    public mutating func notifyCheckpointComplete(_ id: Int64) async throws { try await reader.notifyCheckpointComplete(id) }
+
+    public mutating func notifyCheckpointAborted(_ id: Int64) async { await reader.notifyCheckpointAborted(id) }
+
     @inlinable
     public func internalStageCounts(into counts: inout [Int]) {
         counts.append(made)
