@@ -1,16 +1,17 @@
 import Flow
+@testable import FlowConnectors
 import Testing
 
 /// The transactional collect sink: records appear when the checkpoint after them commits, never
 /// before, exactly once, and those of an aborted transaction never.
 @Suite struct CollectSinkTransactionTests {
-    private static func writer(into results: CollectedRecords<Int>, transactional: Bool) async throws -> AnySinkWriter<Int> {
-        let writer = CollectSink(into: results, transactional: transactional).makeWriter()
+    private static func writer(into results: CollectedRecords<Int>, transactional: Bool) async throws -> CollectSink<Int>.Writer {
+        var writer = CollectSink<Int>.Writer(target: results, transactional: transactional)
         try await writer.open(context: OperatorContext(stageName: "sink", stageID: "sink", subtask: 0, parallelism: 1))
         return writer
     }
 
-    private static func write(_ records: [Int], to writer: AnySinkWriter<Int>) async throws {
+    private static func write(_ records: [Int], to writer: inout CollectSink<Int>.Writer) async throws {
         var batch = Batch(records, timestamp: .unassigned)
         try await writer.write(&batch)
     }
@@ -18,10 +19,10 @@ import Testing
     @Test("Pre-committed records appear on commit, once; a repeated commit adds nothing")
     func commitMakesVisible() async throws {
         let results = CollectedRecords<Int>()
-        let writer = try await Self.writer(into: results, transactional: true)
-        try await Self.write([1, 2], to: writer)
+        var writer = try await Self.writer(into: results, transactional: true)
+        try await Self.write([1, 2], to: &writer)
         try await writer.preCommit(checkpoint: 1)
-        try await Self.write([3], to: writer)
+        try await Self.write([3], to: &writer)
         #expect(results.records.isEmpty)
         try await writer.commit(checkpoint: 1)
         #expect(results.records == [1, 2])
@@ -36,10 +37,10 @@ import Testing
     @Test("A commit also commits the transactions of earlier checkpoints that did not complete")
     func commitTakesEarlierPending() async throws {
         let results = CollectedRecords<Int>()
-        let writer = try await Self.writer(into: results, transactional: true)
-        try await Self.write([1], to: writer)
+        var writer = try await Self.writer(into: results, transactional: true)
+        try await Self.write([1], to: &writer)
         try await writer.preCommit(checkpoint: 1)
-        try await Self.write([2], to: writer)
+        try await Self.write([2], to: &writer)
         try await writer.preCommit(checkpoint: 2)
         try await writer.commit(checkpoint: 2)
         #expect(results.records == [1, 2])
@@ -48,15 +49,15 @@ import Testing
     @Test("An aborted transaction's records never appear; a failed run's uncommitted records neither")
     func abortDiscards() async throws {
         let results = CollectedRecords<Int>()
-        let writer = try await Self.writer(into: results, transactional: true)
-        try await Self.write([1], to: writer)
+        var writer = try await Self.writer(into: results, transactional: true)
+        try await Self.write([1], to: &writer)
         try await writer.preCommit(checkpoint: 1)
         await writer.abort(checkpoint: 1)
-        try await Self.write([2], to: writer)
+        try await Self.write([2], to: &writer)
         try await writer.preCommit(checkpoint: 2)
         try await writer.commit(checkpoint: 2)
         #expect(results.records == [2])
-        try await Self.write([3], to: writer)
+        try await Self.write([3], to: &writer)
         await writer.close()  // the run failed: no finish
         #expect(results.records == [2])
     }

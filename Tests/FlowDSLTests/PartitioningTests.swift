@@ -93,8 +93,8 @@ struct PartitioningTests {
     @Test("A stream sent to a custom partitioner of another record type is rejected at plan time")
     func customTypeMismatch() throws {
         var graph = LogicalGraph(name: "mismatch")
-        let source = graph.addNode(StageAttributes(kind: "Source"), body: .source(SourceBody<Int>(isParallel: false) { AnySourceReader(CollectionReader([1, 2, 3])) }))
-        let sink = graph.addNode(StageAttributes(kind: "Sink"), body: .sink(SinkBody<Int> { AnySinkWriter(DiscardWriter()) }))
+        let source = graph.addNode(StageAttributes(kind: "Source"), body: .source(SourceBody<Int>(isParallel: false) { AnyOperator(reader: CollectionReader([1, 2, 3])) }))
+        let sink = graph.addNode(StageAttributes(kind: "Sink"), body: .sink(SinkBody<Int> { AnyOperator(writer: DiscardWriter()) }))
         graph.connect(source, to: sink, partitioning: .custom(CustomPartitioner<String>(name: "strings") { _, _ in 0 }))
         let error = #expect(throws: FlowError.self) { try Job(graph: graph) }
         #expect(error?.code == .invalidGraph)

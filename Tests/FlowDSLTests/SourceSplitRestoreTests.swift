@@ -26,7 +26,7 @@ import Testing
             var batch = Batch<R.Output>()
             _ = try reader.readImmediately(into: &batch, maxCount: head)
             read += batch.records
-            splits += try reader.snapshotSplits(checkpoint: 1)
+            splits += try await reader.snapshotSplits(checkpoint: 1)
         }
         return (read, splits)
     }
@@ -76,7 +76,7 @@ import Testing
         var batch = Batch<Int64>()
         for _ in 0..<4 { _ = reader.readImmediately(into: &batch, maxCount: 3) }
         #expect(Array(batch.records) == [10, 12, 14, 1, 3, 5, 16, 18, 20, 7, 9, 11])
-        let positions = try reader.snapshotSplits(checkpoint: 2).map(\.position)
+        let positions = try await reader.snapshotSplits(checkpoint: 2).map(\.position)
         #expect(positions == [11, 6])
     }
 
@@ -96,7 +96,7 @@ import Testing
         try await reader.open(context: Self.context(0, of: 1))
         var batch = Batch<Int>()
         _ = try reader.readImmediately(into: &batch, maxCount: 4)
-        #expect(try reader.snapshotSplits(checkpoint: 1) == [SourceSplit(index: 0, splitCount: 1, position: 4)])
+        #expect(try await reader.snapshotSplits(checkpoint: 1) == [SourceSplit(index: 0, splitCount: 1, position: 4)])
     }
 
     @Test("A split read to the end is stored as done and not read again")
@@ -105,7 +105,7 @@ import Testing
         var reader = CollectionReader(input)
         try await reader.open(context: Self.context(0, of: 2))
         #expect(try Self.drain(&reader) == [0, 1, 2, 3, 4])
-        let splits = try reader.snapshotSplits(checkpoint: 1)
+        let splits = try await reader.snapshotSplits(checkpoint: 1)
         #expect(splits == [SourceSplit(index: 0, splitCount: 2, position: 5)])
         var resumed = CollectionReader(input)
         try resumed.restoreSplits(splits)
@@ -129,11 +129,25 @@ import Testing
         }
     }
 
-    @Test("An AsyncSequence source cannot store a position: a snapshot says so")
-    func asyncSequenceIsNotReplayable() throws {
+    @Test("An AsyncSequence source cannot store a position: it says it is not replayable, and a snapshot says why")
+    func asyncSequenceIsNotReplayable() async throws {
         let reader = AsyncSequenceReader(makeSequence: { AsyncStream<Int> { $0.finish() } })
-        #expect { _ = try reader.snapshotSplits(checkpoint: 1) } throws: { error in
+        #expect(!reader.isReplayable)
+        await #expect { _ = try await reader.snapshotSplits(checkpoint: 1) } throws: { error in
             (error as? FlowError)?.message.contains("cannot store its position") == true
         }
+    }
+
+    @Test("The built-in readers are replayable, and so is a reader wrapped to stamp timestamps or erased")
+    func replayableReaders() {
+        let stamp = ClosureTimestampAssigner { (x: Int) in EventTime(milliseconds: Int64(x)) }
+        #expect(CollectionReader([1]).isReplayable)
+        #expect(GeneratorReader(count: 1, recordsPerSecond: nil, function: ClosureGenerator { $0 }).isReplayable)
+        #expect(TimestampedReader(CollectionReader([1]), assigner: stamp).isReplayable)
+        #expect(AnySourceReader(CollectionReader([1])).isReplayable)
+        #expect(AnyOperator(reader: TimestampedReader(CollectionReader([1]), assigner: stamp)).isReplayable)
+        let live = AsyncSequenceReader(makeSequence: { AsyncStream<Int> { $0.finish() } })
+        #expect(!TimestampedReader(live, assigner: stamp).isReplayable)
+        #expect(!AnySourceReader(live).isReplayable)
     }
 }

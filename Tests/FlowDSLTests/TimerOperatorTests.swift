@@ -231,7 +231,7 @@ struct DeadlineEmitter: KeyedTimerOperator {
 struct SlowCollectingWriter: SinkWriter {
     let out: CollectedRecords<String>
     let delay: Duration
-    var collect: AnySinkWriter<String>
+    let collect: AnyOperator<String, Never>
 
     init(out: CollectedRecords<String>, delay: Duration) {
         self.out = out

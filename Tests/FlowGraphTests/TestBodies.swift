@@ -32,11 +32,11 @@ struct NullWriter<Input: Sendable>: SinkWriter {
 }
 
 func sourceBody<Output: Sendable>(_: Output.Type) -> SourceBody<Output> {
-    SourceBody(isParallel: true) { AnySourceReader(EmptyReader<Output>()) }
+    SourceBody(isParallel: true) { AnyOperator(reader: EmptyReader<Output>()) }
 }
 
 func sinkBody<Input: Sendable>(_: Input.Type) -> SinkBody<Input> {
-    SinkBody { AnySinkWriter(NullWriter<Input>()) }
+    SinkBody { AnyOperator(writer: NullWriter<Input>()) }
 }
 
 func passThroughBody<Element: Sendable>(_: Element.Type) -> TransformBody<Element, Element> {

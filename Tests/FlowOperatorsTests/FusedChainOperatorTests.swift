@@ -37,7 +37,7 @@ import Testing
         #expect(FusedChainOperator<Map<Int, Int>>.stageCount == 1)
         #expect(FusedChainOperator<_Chain2<Map<Int, Int>, Filter<Int>>>.stageCount == 2)
         #expect(FusedChainOperator<_Chain2<_Chain2<Map<Int, Int>, Filter<Int>>, Map<Int, String>>>.stageCount == 3)
-        #expect(AnyOneInputOperator(FusedChainOperator(threeStages())).stageCount == 3)
+        #expect(AnyOperator(FusedChainOperator(threeStages())).stageCount == 3)
     }
 
     @Test("internalStageCounts gives the records handed from each stage to the next, accumulated over batches")

@@ -87,7 +87,7 @@ struct InvalidGraphTests {
     }
 
     private func source(_ graph: inout LogicalGraph, _ name: String = "src", parallel: Bool = true) -> NodeID {
-        let body = SourceBody<Int>(isParallel: parallel) { AnySourceReader(CollectionReader([1, 2])) }
+        let body = SourceBody<Int>(isParallel: parallel) { AnyOperator(reader: CollectionReader([1, 2])) }
         return graph.addNode(StageAttributes(kind: "Source", name: name), body: .source(body))
     }
 
@@ -166,7 +166,7 @@ struct InvalidGraphTests {
         let s = source(&graph)
         let reduce = graph.addNode(StageAttributes(kind: "Reduce", name: "sum"),
                                    body: .transform(TransformBody<Int, Int>(stageCount: 1) {
-                                       AnyOneInputOperator(KeyedReduceOperator(key: { (x: Int) in x }, combine: +))
+                                       AnyOperator(KeyedReduceOperator(key: { (x: Int) in x }, combine: +))
                                    }), isKeyed: true)
         let k = sink(&graph, "out")
         graph.connect(s, to: reduce)

@@ -173,10 +173,10 @@ struct FailureTests {
     func customOperator() async throws {
         var graph = LogicalGraph(name: "custom")
         let source = graph.addNode(StageAttributes(kind: "Source"), body: .source(SourceBody<Int>(isParallel: true) {
-            AnySourceReader(CollectionReader([1, 2, 3]))
+            AnyOperator(reader: CollectionReader([1, 2, 3]))
         }))
         let fussy = graph.addNode(StageAttributes(kind: "Fussy", name: "fussy"), body: .transform(TransformBody<Int, Int>(stageCount: 1) {
-            AnyOneInputOperator(Fussy())
+            AnyOperator(Fussy())
         }))
         let sink = graph.addNode(StageAttributes(kind: "Discard"), body: .sink(SinkBody<Int> { DiscardSink().makeWriter(for: Int.self) }))
         graph.connect(source, to: fussy)

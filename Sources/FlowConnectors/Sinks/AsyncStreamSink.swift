@@ -50,7 +50,7 @@ public struct AsyncStreamSink<Element: Sendable>: TypedSinkSpecification {
         return (stream, AsyncStreamSink(target: .stream(continuation)))
     }
 
-    public func makeWriter() -> AnySinkWriter<Element> { AnySinkWriter(Writer(target: target)) }
+    public func makeWriter() -> AnyOperator<Element, Never> { AnyOperator(writer: Writer(target: target)) }
 
     struct Writer: SinkWriter {
         let target: Target

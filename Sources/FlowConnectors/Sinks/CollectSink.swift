@@ -75,7 +75,7 @@ public struct CollectSink<Element: Sendable>: TypedSinkSpecification {
         self.transactional = transactional
     }
 
-    public func makeWriter() -> AnySinkWriter<Element> { AnySinkWriter(Writer(target: target, transactional: transactional)) }
+    public func makeWriter() -> AnyOperator<Element, Never> { AnyOperator(writer: Writer(target: target, transactional: transactional)) }
 
     /// One instance's writer. A transactional one keeps the batches written since the last
     /// barrier (the open transaction) and, per checkpoint, the pre-committed ones.

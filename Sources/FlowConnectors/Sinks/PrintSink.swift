@@ -10,8 +10,8 @@ public struct PrintSink: GenericSinkSpecification {
 
     public init(prefix: String = "") { self.prefix = prefix }
 
-    public func makeWriter<Input: Sendable>(for type: Input.Type) -> AnySinkWriter<Input> {
-        AnySinkWriter(Writer<Input>(prefix: prefix))
+    public func makeWriter<Input: Sendable>(for type: Input.Type) -> AnyOperator<Input, Never> {
+        AnyOperator(writer: Writer<Input>(prefix: prefix))
     }
 
     struct Writer<Input: Sendable>: SinkWriter {
@@ -47,8 +47,8 @@ public struct DiscardSink: GenericSinkSpecification {
 
     public init() {}
 
-    public func makeWriter<Input: Sendable>(for type: Input.Type) -> AnySinkWriter<Input> {
-        AnySinkWriter(Writer<Input>())
+    public func makeWriter<Input: Sendable>(for type: Input.Type) -> AnyOperator<Input, Never> {
+        AnyOperator(writer: Writer<Input>())
     }
 
     struct Writer<Input: Sendable>: SinkWriter {

@@ -12,7 +12,7 @@ public protocol TypedSinkSpecification<Input>: SinkSpecification {
     /// The stage kind shown by `explain()`.
     var kind: String { get }
     /// Makes one instance's writer.
-    func makeWriter() -> AnySinkWriter<Input>
+    func makeWriter() -> AnyOperator<Input, Never>
 }
 
 /// A sink that accepts records of any type.
@@ -20,7 +20,7 @@ public protocol GenericSinkSpecification: SinkSpecification {
     /// The stage kind shown by `explain()`.
     var kind: String { get }
     /// Makes one instance's writer for records of type `Input`.
-    func makeWriter<Input: Sendable>(for type: Input.Type) -> AnySinkWriter<Input>
+    func makeWriter<Input: Sendable>(for type: Input.Type) -> AnyOperator<Input, Never>
 }
 
 /// The last stage of a pipeline: where records go.
@@ -48,5 +48,5 @@ public struct WriterSink<Writer: SinkWriter>: TypedSinkSpecification {
         self.make = make
     }
 
-    public func makeWriter() -> AnySinkWriter<Writer.Input> { AnySinkWriter(make()) }
+    public func makeWriter() -> AnyOperator<Writer.Input, Never> { AnyOperator(writer: make()) }
 }

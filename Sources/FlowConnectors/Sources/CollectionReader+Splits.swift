@@ -33,10 +33,13 @@ extension CollectionReader {
         return .more
     }
 
+    /// Always: a position is a count of records into the collection.
+    public var isReplayable: Bool { true }
+
     /// Every split the reader owns and how many of its records were read.
     ///
     /// - Complexity: O(1) for a random-access collection, O(records of the current split) otherwise.
-    public func snapshotSplits(checkpoint: Int64) throws -> [SourceSplit] {
+    public func snapshotSplits(checkpoint: Int64) async throws -> [SourceSplit] {
         let current = splits.currentSplit.map { _ in Int64(base.distance(from: splitStart, to: position)) }
         return splits.snapshot(currentAt: current)
     }

@@ -42,8 +42,11 @@ extension GeneratorReader {
         enterCurrentSplit()
     }
 
+    /// Always: a position is a count of records into the generated sequence.
+    public var isReplayable: Bool { true }
+
     /// Every split the reader owns and how many of its records were made.
-    public func snapshotSplits(checkpoint: Int64) throws -> [SourceSplit] {
+    public func snapshotSplits(checkpoint: Int64) async throws -> [SourceSplit] {
         splits.snapshot(currentAt: currentSplitPosition)
     }
 

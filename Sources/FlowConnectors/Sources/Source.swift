@@ -31,10 +31,10 @@ public struct Source<Reader: SourceReader>: ConfigurableStage, Sendable {
         makeReader = reader
     }
 
-    /// Makes one instance's reader, erased to its record type.
+    /// Makes one instance's reader, erased to its record type (the form a task holds it in).
     @inlinable
-    public func makeErasedReader() -> AnySourceReader<Output> {
-        AnySourceReader(makeReader())
+    public func makeErasedReader() -> AnyOperator<Never, Output> {
+        AnyOperator(reader: makeReader())
     }
 
     /// This source with its reader's type erased, keeping its name, uid and other settings, so

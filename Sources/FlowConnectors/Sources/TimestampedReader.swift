@@ -79,8 +79,11 @@ public struct TimestampedReader<Base: SourceReader, Assigner: TimestampAssigner>
         await base.close()
     }
 
+    /// Whether the wrapped reader is: stamping holds no position of its own.
+    public var isReplayable: Bool { base.isReplayable }
+
     /// The wrapped reader's splits: stamping holds no position of its own.
-    public func snapshotSplits(checkpoint: Int64) throws -> [SourceSplit] { try base.snapshotSplits(checkpoint: checkpoint) }
+    public func snapshotSplits(checkpoint: Int64) async throws -> [SourceSplit] { try await base.snapshotSplits(checkpoint: checkpoint) }
 
     /// Resumes the wrapped reader from `splits`.
     public mutating func restoreSplits(_ splits: [SourceSplit]) throws { try base.restoreSplits(splits) }

@@ -3,7 +3,7 @@
 ///
 /// Operators are written against this protocol and are driven one batch at a time. Everything
 /// per record happens inside ``process(_:into:)``, which is specialized for the concrete
-/// operator type (see ``AnyOneInputOperator``), so a task pays one indirect call per batch.
+/// operator type (see ``AnyOperator``), so a task pays one indirect call per batch.
 ///
 /// ## Concurrency
 /// An instance is confined to the task that runs it; it is never called from two threads.

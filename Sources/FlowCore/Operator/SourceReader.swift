@@ -63,11 +63,17 @@ public protocol SourceReader<Output>: SendableMetatype {
     /// the last have passed on so far, in stage order. A plain reader appends nothing.
     func internalStageCounts(into counts: inout [Int])
 
+    /// Whether the reader can store its position and resume from it (``snapshotSplits(checkpoint:)``
+    /// and ``restoreSplits(_:)``), so a checkpoint can replay it. A reader that cannot (an
+    /// `AsyncSequence`, the default) declines a checkpoint: its task sends no barrier, so the
+    /// checkpoint never completes, and the job runs on. A reader that wraps another says what the
+    /// wrapped one says.
+    var isReplayable: Bool { get }
+
     /// The reader's splits and how far it has read each, as of the records it has returned: what a
     /// checkpoint stores for the source. Called between reads, when the checkpoint's barrier is
-    /// injected. A reader that cannot tell its position (an `AsyncSequence`) cannot be replayed and
-    /// throws (the default).
-    func snapshotSplits(checkpoint: Int64) throws -> [SourceSplit]
+    /// injected, and only for a reader that ``isReplayable``; the default throws.
+    func snapshotSplits(checkpoint: Int64) async throws -> [SourceSplit]
 
     /// Resumes from stored splits, before ``open(context:)``: the reader reads these splits (its
     /// share of a snapshot's, see ``SourceSplit/assigned(_:to:of:)``) from where each stopped,
@@ -108,7 +114,9 @@ extension SourceReader {
     public mutating func notifyCheckpointComplete(_ id: Int64) async throws {}
     public mutating func notifyCheckpointAborted(_ id: Int64) async {}
 
-    public func snapshotSplits(checkpoint: Int64) throws -> [SourceSplit] {
+    public var isReplayable: Bool { false }
+
+    public func snapshotSplits(checkpoint: Int64) async throws -> [SourceSplit] {
         throw FlowError(.invalidConfiguration,
                         "the source's reader (\(Self.self)) cannot store its position, so it cannot be checkpointed or replayed")
     }
@@ -140,63 +148,45 @@ extension SourceReader {
     }
 }
 
-/// A ``SourceReader`` erased to its output type (closures formed where the reader is concrete).
-public struct AnySourceReader<Output: Sendable> {
-    @usableFromInline let _open: (SourceContext) async throws -> Void
-    @usableFromInline let _read: (inout Batch<Output>, Int) async throws -> SourceStatus
-    @usableFromInline let _readNow: (inout Batch<Output>, Int) throws -> SourceStatus?
-    @usableFromInline let _close: () async -> Void
-    @usableFromInline let _counts: (inout [Int]) -> Void
-    @usableFromInline let _snapshotSplits: (Int64) throws -> [SourceSplit]
-    @usableFromInline let _restoreSplits: ([SourceSplit]) throws -> Void
-    @usableFromInline let _complete: (Int64) async throws -> Void
-    @usableFromInline let _aborted: (Int64) async -> Void
+/// A ``SourceReader`` erased to its output type, so sources of different reader types can be
+/// made one type (``Source/erased()``): a reader over the task's one erasure, ``AnyOperator``.
+public struct AnySourceReader<Output: Sendable>: SourceReader {
+    @usableFromInline let base: AnyOperator<Never, Output>
 
     @inlinable
     public init<Reader: SourceReader>(_ reader: Reader) where Reader.Output == Output {
-        let box = _OperatorBox(reader)
-        _open = { try await box.value.open(context: $0) }
-        _read = { try await box.value.read(into: &$0, maxCount: $1) }
-        _readNow = { batch, maxCount in try box.withValue { try $0.readImmediately(into: &batch, maxCount: maxCount) } }
-        _close = { await box.value.close() }
-        _counts = { counts in box.withValue { $0.internalStageCounts(into: &counts) } }
-        _snapshotSplits = { checkpoint in try box.withValue { try $0.snapshotSplits(checkpoint: checkpoint) } }
-        _restoreSplits = { try box.value.restoreSplits($0) }
-        _complete = { try await box.value.notifyCheckpointComplete($0) }
-        _aborted = { await box.value.notifyCheckpointAborted($0) }
+        base = AnyOperator(reader: reader)
     }
 
-    @inlinable public func open(context: SourceContext) async throws { try await _open(context) }
+    public var isReplayable: Bool { base.isReplayable }
 
-    /// See ``SourceReader/snapshotSplits(checkpoint:)``.
-    public func snapshotSplits(checkpoint: Int64) throws -> [SourceSplit] { try _snapshotSplits(checkpoint) }
-
-    /// See ``SourceReader/restoreSplits(_:)``.
-    public func restoreSplits(_ splits: [SourceSplit]) throws { try _restoreSplits(splits) }
-
-    /// See ``SourceReader/notifyCheckpointComplete(_:)``.
-    public func notifyCheckpointComplete(_ id: Int64) async throws { try await _complete(id) }
-
-    /// See ``SourceReader/notifyCheckpointAborted(_:)``.
-    public func notifyCheckpointAborted(_ id: Int64) async { await _aborted(id) }
+    public func open(context: SourceContext) async throws { try await base.open(context: context) }
 
     @inlinable @inline(__always)
     public func read(into batch: inout Batch<Output>, maxCount: Int) async throws -> SourceStatus {
-        try await _read(&batch, maxCount)
+        try await base.read(into: &batch, maxCount: maxCount)
     }
 
-    @inlinable public func close() async { await _close() }
-
-    /// See ``SourceReader/readImmediately(into:maxCount:)``.
     @inlinable @inline(__always)
     public func readImmediately(into batch: inout Batch<Output>, maxCount: Int) throws -> SourceStatus? {
-        try _readNow(&batch, maxCount)
+        try base.readImmediately(into: &batch, maxCount: maxCount)
     }
 
-    /// See ``SourceReader/internalStageCounts(into:)``.
-    public func internalStageCounts(into counts: inout [Int]) { _counts(&counts) }
-}
+    public func internalStageCounts(into counts: inout [Int]) { base.internalStageCounts(into: &counts) }
 
-/// An erased reader is a reader, so sources of different reader types can be made one type
-/// (``Source/erased()``).
-extension AnySourceReader: SourceReader {}
+    public func snapshotSplits(checkpoint: Int64) async throws -> [SourceSplit] {
+        var snapshot = OperatorSnapshot(operatorID: "", checkpointID: checkpoint, maxParallelism: 1)
+        try await base.snapshotState(checkpoint: checkpoint, into: &snapshot)
+        return snapshot.splits
+    }
+
+    public func restoreSplits(_ splits: [SourceSplit]) throws {
+        try base.restoreState(from: OperatorSnapshot(operatorID: "", checkpointID: 0, maxParallelism: 1, splits: splits))
+    }
+
+    public func notifyCheckpointComplete(_ id: Int64) async throws { try await base.notifyCheckpointComplete(id) }
+
+    public func notifyCheckpointAborted(_ id: Int64) async { await base.notifyCheckpointAborted(id) }
+
+    public func close() async { await base.close() }
+}

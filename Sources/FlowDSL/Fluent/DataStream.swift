@@ -42,7 +42,7 @@ public struct DataStream<Element: Sendable> {
     @inlinable
     public func transform<Operator: OneInputOperator>(_ name: String, _ make: @escaping @Sendable (OperatorEnvironment) -> Operator) -> DataStream<Operator.Output>
     where Operator.Input == Element {
-        let body = TransformBody<Element, Operator.Output>(stageCount: 1) { environment in AnyOneInputOperator(make(environment)) }
+        let body = TransformBody<Element, Operator.Output>(stageCount: 1) { environment in AnyOperator(make(environment)) }
         return adopting(pipeline.appending(StageAttributes(kind: "Transform", name: name), body: .transform(body)))
     }
 

@@ -27,7 +27,7 @@ public struct _KeyedPipeline<Element: Sendable, Key: Hashable & Sendable & Stabl
         let key = keyBy.key
         let combine = reduce.combine
         let body = TransformBody<Element, Element>(stageCount: 1) {
-            AnyOneInputOperator(KeyedReduceOperator(key: key, combine: combine))
+            AnyOperator(KeyedReduceOperator(key: key, combine: combine))
         }
         return base.appending(reduce.attributes, body: .transform(body), isKeyed: true).pipeline
     }
@@ -39,7 +39,7 @@ public struct _KeyedPipeline<Element: Sendable, Key: Hashable & Sendable & Stabl
         let key = keyBy.key
         let function = aggregate.function
         let body = TransformBody<Element, Keyed<Key, Function.Result>>(stageCount: 1) {
-            AnyOneInputOperator(KeyedAggregateOperator(key: key, function: function))
+            AnyOperator(KeyedAggregateOperator(key: key, function: function))
         }
         return base.appending(aggregate.attributes, body: .transform(body), isKeyed: true).pipeline
     }
@@ -52,7 +52,7 @@ public struct _KeyedPipeline<Element: Sendable, Key: Hashable & Sendable & Stabl
         _ attributes: StageAttributes, _ make: @escaping @Sendable (@escaping @Sendable (Element) throws -> Key, OperatorEnvironment) -> Operator
     ) -> _OpenPipeline<Operator.Output> where Operator.Input == Element {
         let key = keyBy.key
-        let body = TransformBody<Element, Operator.Output>(stageCount: 1) { environment in AnyOneInputOperator(make(key, environment)) }
+        let body = TransformBody<Element, Operator.Output>(stageCount: 1) { environment in AnyOperator(make(key, environment)) }
         return base.appending(attributes, body: .transform(body), isKeyed: true).pipeline
     }
 

@@ -130,7 +130,7 @@ public struct _SourceChainPipeline<Reader: SourceReader, Chain: FusableStage>: _
         pipeline.graph.addSourceSegment(
             [sourceNode] + nodes,
             body: SourceBody(isParallel: source.isParallel, stageCount: 1 + Chain.stageCount) {
-                AnySourceReader(_FusedSourceReader(reader: source.makeReader(), chain: chain))
+                AnyOperator(reader: _FusedSourceReader(reader: source.makeReader(), chain: chain), stageCount: 1 + Chain.stageCount)
             })
         return pipeline
     }

@@ -14,7 +14,7 @@ public protocol SourceFactory: Sendable {
     var stageCount: Int { get }
     /// Makes the reader of one instance, given its environment (its restored splits, if any, are
     /// handed to the reader by the task, through ``SourceReader/restoreSplits(_:)``).
-    func makeReader(_ environment: OperatorEnvironment) -> AnySourceReader<Output>
+    func makeReader(_ environment: OperatorEnvironment) -> AnyOperator<Never, Output>
 }
 
 extension SourceFactory {
@@ -33,7 +33,7 @@ public protocol TransformFactory: Sendable {
     /// state in (an operator is specialized for its backend's type here, so no call per record
     /// goes through an existential). Restored state is handed to the operator by the task, through
     /// ``OneInputOperator/restoreState(from:)``.
-    func makeOperator(_ environment: OperatorEnvironment) -> AnyOneInputOperator<Input, Output>
+    func makeOperator(_ environment: OperatorEnvironment) -> AnyOperator<Input, Output>
 }
 
 /// Makes the writers of a sink stage.
@@ -41,7 +41,7 @@ public protocol SinkFactory: Sendable {
     /// The type of the records consumed.
     associatedtype Input: Sendable
     /// Makes the writer of one instance, given its environment.
-    func makeWriter(_ environment: OperatorEnvironment) -> AnySinkWriter<Input>
+    func makeWriter(_ environment: OperatorEnvironment) -> AnyOperator<Input, Never>
 }
 
 /// Makes the partitioner of a key-partitioned edge.
@@ -58,10 +58,10 @@ public protocol PartitionerFactory<Element>: Sendable {
 public struct SourceBody<Output: Sendable>: SourceFactory {
     public let isParallel: Bool
     public let stageCount: Int
-    @usableFromInline let make: @Sendable (OperatorEnvironment) -> AnySourceReader<Output>
+    @usableFromInline let make: @Sendable (OperatorEnvironment) -> AnyOperator<Never, Output>
 
     @inlinable
-    public init(isParallel: Bool, stageCount: Int = 1, make: @escaping @Sendable (OperatorEnvironment) -> AnySourceReader<Output>) {
+    public init(isParallel: Bool, stageCount: Int = 1, make: @escaping @Sendable (OperatorEnvironment) -> AnyOperator<Never, Output>) {
         self.isParallel = isParallel
         self.stageCount = stageCount
         self.make = make
@@ -69,55 +69,55 @@ public struct SourceBody<Output: Sendable>: SourceFactory {
 
     /// A body whose readers do not depend on their environment.
     @inlinable
-    public init(isParallel: Bool, stageCount: Int = 1, make: @escaping @Sendable () -> AnySourceReader<Output>) {
+    public init(isParallel: Bool, stageCount: Int = 1, make: @escaping @Sendable () -> AnyOperator<Never, Output>) {
         self.init(isParallel: isParallel, stageCount: stageCount) { (_: OperatorEnvironment) in make() }
     }
 
-    public func makeReader(_ environment: OperatorEnvironment) -> AnySourceReader<Output> { make(environment) }
+    public func makeReader(_ environment: OperatorEnvironment) -> AnyOperator<Never, Output> { make(environment) }
 }
 
 /// A ``TransformFactory`` from a closure.
 public struct TransformBody<Input: Sendable, Output: Sendable>: TransformFactory {
     public let stageCount: Int
-    @usableFromInline let make: @Sendable (OperatorEnvironment) -> AnyOneInputOperator<Input, Output>
+    @usableFromInline let make: @Sendable (OperatorEnvironment) -> AnyOperator<Input, Output>
 
     @inlinable
-    public init(stageCount: Int, make: @escaping @Sendable (OperatorEnvironment) -> AnyOneInputOperator<Input, Output>) {
+    public init(stageCount: Int, make: @escaping @Sendable (OperatorEnvironment) -> AnyOperator<Input, Output>) {
         self.stageCount = stageCount
         self.make = make
     }
 
     /// A body whose operators do not depend on their environment.
     @inlinable
-    public init(stageCount: Int, make: @escaping @Sendable () -> AnyOneInputOperator<Input, Output>) {
+    public init(stageCount: Int, make: @escaping @Sendable () -> AnyOperator<Input, Output>) {
         self.init(stageCount: stageCount) { (_: OperatorEnvironment) in make() }
     }
 
     /// A body that runs `operator`'s type, making a fresh copy of `prototype` per instance.
     @inlinable
     public init<Operator: OneInputOperator & Sendable>(prototype: Operator) where Operator.Input == Input, Operator.Output == Output {
-        self.init(stageCount: Operator.stageCount) { AnyOneInputOperator(prototype) }
+        self.init(stageCount: Operator.stageCount) { AnyOperator(prototype) }
     }
 
-    public func makeOperator(_ environment: OperatorEnvironment) -> AnyOneInputOperator<Input, Output> { make(environment) }
+    public func makeOperator(_ environment: OperatorEnvironment) -> AnyOperator<Input, Output> { make(environment) }
 }
 
 /// A ``SinkFactory`` from a closure.
 public struct SinkBody<Input: Sendable>: SinkFactory {
-    @usableFromInline let make: @Sendable (OperatorEnvironment) -> AnySinkWriter<Input>
+    @usableFromInline let make: @Sendable (OperatorEnvironment) -> AnyOperator<Input, Never>
 
     @inlinable
-    public init(make: @escaping @Sendable (OperatorEnvironment) -> AnySinkWriter<Input>) {
+    public init(make: @escaping @Sendable (OperatorEnvironment) -> AnyOperator<Input, Never>) {
         self.make = make
     }
 
     /// A body whose writers do not depend on their environment.
     @inlinable
-    public init(make: @escaping @Sendable () -> AnySinkWriter<Input>) {
+    public init(make: @escaping @Sendable () -> AnyOperator<Input, Never>) {
         self.init { (_: OperatorEnvironment) in make() }
     }
 
-    public func makeWriter(_ environment: OperatorEnvironment) -> AnySinkWriter<Input> { make(environment) }
+    public func makeWriter(_ environment: OperatorEnvironment) -> AnyOperator<Input, Never> { make(environment) }
 }
 
 /// A ``PartitionerFactory`` from a key selector.

@@ -91,8 +91,11 @@ public struct _FusedSourceReader<Reader: SourceReader, Chain: FusableStage>: Sou
         await reader.close()
     }
 
+    /// Whether the wrapped reader is: the stages it runs hold no position of their own.
+    public var isReplayable: Bool { reader.isReplayable }
+
     /// The wrapped reader's splits: the stages it runs hold no position of their own.
-    public func snapshotSplits(checkpoint: Int64) throws -> [SourceSplit] { try reader.snapshotSplits(checkpoint: checkpoint) }
+    public func snapshotSplits(checkpoint: Int64) async throws -> [SourceSplit] { try await reader.snapshotSplits(checkpoint: checkpoint) }
 
     /// Resumes the wrapped reader from `splits`.
     public mutating func restoreSplits(_ splits: [SourceSplit]) throws { try reader.restoreSplits(splits) }

@@ -39,11 +39,9 @@ final class InputHead<Input>: TaskHeadDriver {
         gate = InputGateStateMachine(channels: ids, barrierMode: barrierMode)
     }
 
-    override func open() async throws {}
-
     override func step() async throws -> StepResult {
         if !slicer.isEmpty {
-            try await commitSlice()
+            try commitSlice()
             return .progressed
         }
         let count = channels.count
@@ -62,9 +60,9 @@ final class InputHead<Input>: TaskHeadDriver {
                 if records > pacer.limit {
                     slicer.start(consume batch)
                     slicedChannel = index
-                    try await commitSlice()
+                    try commitSlice()
                 } else {
-                    try await first.commit(&batch)
+                    try first.commit(&batch)
                     channels[index].recycle(consume batch)
                     pacer.endStep(records: records)
                 }
@@ -82,12 +80,12 @@ final class InputHead<Input>: TaskHeadDriver {
     ///
     /// - Complexity: O(slice) record moves, plus the body's work on them.
     @inline(never)
-    private func commitSlice() async throws {
+    private func commitSlice() throws {
         var part = Batch<Input>()
         part.swapContents(with: &slice)
         let emptied = slicer.moveNext(pacer.limit, appendingTo: &part)
         let records = part.count
-        try await first.commit(&part)
+        try first.commit(&part)
         part.removeAll(keepingCapacity: true)  // commit empties it; the next slice must not follow leftovers
         part.swapContents(with: &slice)
         if let emptied { channels[slicedChannel].recycle(emptied) }
@@ -152,6 +150,4 @@ final class InputHead<Input>: TaskHeadDriver {
     }
 
     override func drain() -> DrainResult { first.drain() }
-
-    override func close() async {}
 }

@@ -1,13 +1,15 @@
 import FlowCore
 import FlowGraph
 
-/// One link of a task's body at batch granularity: an operator, a sink, or the output router.
+/// One link of a task's body at batch granularity: a part the task runs (a ``StageNode``: its
+/// source, an operator, its sink), the output router, or the end after a sink.
 ///
 /// A task is `head → node → node → … → tail`. Records move by `takeBuffer` (the upstream asks
 /// for the batch to append into, so the last operator writes straight into the output buffer)
-/// and `commit` (the upstream hands the filled batch back). These classes are generic but do
-/// O(1) work per batch; every per-record loop runs inside the operators' closures, which are
-/// specialized where the job was written.
+/// and `commit` (the upstream hands the filled batch back), synchronously: a batch crosses the
+/// task in nested calls, with no async frame per node. These classes are generic but do O(1)
+/// work per batch; every per-record loop runs inside the parts' closures, which are specialized
+/// where the job was written.
 ///
 /// ## Concurrency
 /// Confined to the task instance that owns it.
@@ -15,8 +17,9 @@ class Node<Input> {
     /// The batch the upstream should append into.
     func takeBuffer() -> Batch<Input> { preconditionFailure("\(Self.self): takeBuffer not overridden") }
 
-    /// Consumes the contents of `batch` (which is left empty).
-    func commit(_ batch: inout Batch<Input>) async throws { preconditionFailure("\(Self.self): commit not overridden") }
+    /// Consumes the contents of `batch` (which is left empty). A sink whose write must suspend
+    /// keeps the records, and the task awaits the write (see ``StageNode/completeParked()``).
+    func commit(_ batch: inout Batch<Input>) throws { preconditionFailure("\(Self.self): commit not overridden") }
 
     /// Passes a control element on, in order after the records committed so far.
     func control(_ element: ControlElement) async throws { preconditionFailure("\(Self.self): control not overridden") }
@@ -29,6 +32,15 @@ class Node<Input> {
 
     /// Tries to send queued output.
     func drain() -> DrainResult { .drained }
+}
+
+/// What follows a sink: nothing. A sink's output type is `Never`, so no record reaches it, and the
+/// control elements and the end the sink passes on stop here.
+final class TaskEnd<Element>: Node<Element> {
+    override func takeBuffer() -> Batch<Element> { Batch() }
+    override func commit(_ batch: inout Batch<Element>) throws {}
+    override func control(_ element: ControlElement) async throws {}
+    override func finish() async throws {}
 }
 
 /// Identifies the stages a node runs, for counts and error messages.

@@ -20,7 +20,7 @@ final class OutputNode<Element>: Node<Element> {
         return buffer
     }
 
-    override func commit(_ batch: inout Batch<Element>) async throws {
+    override func commit(_ batch: inout Batch<Element>) throws {
         if routers.count == 1 {
             try routers[0].commit(&batch)
             return

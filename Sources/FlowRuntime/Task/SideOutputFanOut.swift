@@ -18,19 +18,19 @@ final class SideOutputFanOut<Element>: Node<Element> {
 
     override func takeBuffer() -> Batch<Element> { main.takeBuffer() }
 
-    override func commit(_ batch: inout Batch<Element>) async throws {
-        try await main.commit(&batch)
-        for side in sides { try await side.flush() }
+    override func commit(_ batch: inout Batch<Element>) throws {
+        try main.commit(&batch)
+        for side in sides { try side.flush() }
     }
 
     override func control(_ element: ControlElement) async throws {
-        for side in sides { try await side.flush() }
+        for side in sides { try side.flush() }
         try await main.control(element)
         for side in sides { try await side.control(element) }
     }
 
     override func finish() async throws {
-        for side in sides { try await side.flush() }
+        for side in sides { try side.flush() }
         try await main.finish()
         for side in sides { try await side.finish() }
     }
@@ -51,7 +51,7 @@ final class SideOutputFanOut<Element>: Node<Element> {
 /// routes its records.
 protocol SideOutputPort: AnyObject {
     /// Passes on the records appended since the last call.
-    func flush() async throws
+    func flush() throws
     /// Passes a control element on.
     func control(_ element: ControlElement) async throws
     /// Ends the side output.
@@ -72,11 +72,11 @@ final class SideOutputNode<Element>: SideOutputPort {
         self.output = output
     }
 
-    func flush() async throws {
+    func flush() throws {
         guard collector._pendingCount > 0 else { return }
         var batch = Batch<Element>()
         collector._take { $0.swapContents(with: &batch) }
-        try await output.commit(&batch)
+        try output.commit(&batch)
         batch.removeAll(keepingCapacity: true)
         collector._take { $0.swapContents(with: &batch) }
     }

@@ -97,23 +97,20 @@ struct TaskBuilder {
                                 restored: try OperatorSnapshot.assigned(restored[stage.uid] ?? [], to: subtask, of: task.parallelism,
                                                                         maxParallelism: task.maxParallelism))
         }
-        var openers: [() async throws -> Void] = []
-        var closers: [() async -> Void] = []
-        var participants: [any CheckpointParticipant] = []
-        var timerNodes: [any ProcessingTimerNode] = []
+        // The task's parts, in order: its source, its operators, its sink (built last to first).
+        var stages: [any TaskStage] = []
 
         // Tail.
         let transformStart = task.sourceStageCount
         var next: AnyObject
         switch task.tail {
         case .sink(let factory):
-            let stage = task.stages[task.stages.count - 1]
-            let node = Self.makeSinkNode(factory, environment: try environment(stage), stage: stage, counters: counters[task.stages.count - 1],
-                                         subtask: subtask, batchSize: batchSize, pacer: pacer)
-            openers.append { try await node.open(context(stage)) }
-            closers.append(node.close)
-            participants.append(node.participant)
-            next = node.object
+            let last = task.stages.count - 1
+            let span = StageSpan(stages: task.stages, first: last, count: 1, counters: counters, subtask: subtask)
+            let made = try Self.makeSinkNode(factory, environment: try environment(task.stages[last]), span: span, batchSize: batchSize, pacer: pacer,
+                                             collector: collector)
+            stages.append(made.stage)
+            next = made.object
         case .output:
             let routers = RouterMaker(plan: plan, task: task, subtask: subtask, channels: channels, clock: flushClock, pacer: pacer,
                                       sideOutputs: sideOutputs)
@@ -125,14 +122,9 @@ struct TaskBuilder {
         for piece in task.pieces.reversed() {
             let count = piece.body.stageCount
             let span = StageSpan(stages: task.stages, first: stageEnd - count, count: count, counters: counters, subtask: subtask)
-            let stage = task.stages[span.first]
-            let pieceEnvironment = try environment(stage)
-            let made = try Self.makeOperatorNode(piece.body, environment: pieceEnvironment, next: next, span: span, batchSize: batchSize, pacer: pacer,
-                                                 collector: collector)
-            openers.append { try made.open(pieceEnvironment) }
-            closers.insert(made.close, at: 0)
-            participants.insert(made.participant, at: 0)
-            if let timers = made.timers { timerNodes.insert(timers, at: 0) }
+            let made = try Self.makeOperatorNode(piece.body, environment: try environment(task.stages[span.first]), next: next, span: span,
+                                                 batchSize: batchSize, pacer: pacer, collector: collector)
+            stages.insert(made.stage, at: 0)
             next = made.object
             stageEnd -= count
         }
@@ -142,10 +134,11 @@ struct TaskBuilder {
         let head: TaskHeadDriver
         switch task.head {
         case .source(let factory):
-            let stage = task.stages[0]
             let span = StageSpan(stages: task.stages, first: 0, count: transformStart, counters: counters, subtask: subtask)
-            head = try Self.makeSourceHead(factory, environment: try environment(stage), first: next, span: span, batchSize: batchSize, pacer: pacer,
-                                           collector: collector)
+            let made = try Self.makeSourceHead(factory, environment: try environment(task.stages[0]), first: next, span: span, batchSize: batchSize,
+                                               pacer: pacer, collector: collector)
+            stages.insert(made.stage, at: 0)
+            head = made.head
         case .input:
             // Each channel keeps its identity: its edge's position among the task's inputs, and its sender.
             var receivers: [InputChannel] = []
@@ -158,11 +151,9 @@ struct TaskBuilder {
             }
             head = try Self.makeInputHead(task: task, first: next, receivers: receivers, pacer: pacer)
         }
-        let body = openers.reversed() as [() async throws -> Void]
         return TaskInstance(label: "Task \(task.id) '\(task.name)' #\(subtask)", backend: task.backend, signal: signals[task.id][subtask],
-                            counters: registry.taskCounters[task.id][subtask], head: head,
-                            openBody: { for open in body { try await open() } }, closeBody: { for close in closers { await close() } },
-                            mailbox: mailboxes[task.id][subtask], participants: participants, timerNodes: timerNodes, processingTime: processingTime)
+                            counters: registry.taskCounters[task.id][subtask], head: head, stages: stages,
+                            mailbox: mailboxes[task.id][subtask], processingTime: processingTime)
     }
 
     // MARK: Opening existentials
@@ -187,61 +178,53 @@ struct TaskBuilder {
         try visitor.visit(T.Element.self)
     }
 
-    private struct MadeNode {
+    /// A part of the task, made: its node (erased, for the node before it) and its view for the loop.
+    private struct MadeStage {
         var object: AnyObject
-        var open: (OperatorEnvironment) throws -> Void
-        var close: () -> Void
-        var participant: any CheckpointParticipant
-        /// The node, if its operator may hold timers.
-        var timers: (any ProcessingTimerNode)?
+        var stage: any TaskStage
     }
 
     private static func makeOperatorNode(_ body: any TransformFactory, environment: OperatorEnvironment, next: AnyObject, span: StageSpan,
-                                         batchSize: Int, pacer: StepPacer, collector: SnapshotCollector) throws -> MadeNode {
+                                         batchSize: Int, pacer: StepPacer, collector: SnapshotCollector) throws -> MadeStage {
         try makeOperatorNode(opened: body, environment: environment, next: next, span: span, batchSize: batchSize, pacer: pacer, collector: collector)
     }
 
     private static func makeOperatorNode<F: TransformFactory>(opened factory: F, environment: OperatorEnvironment, next: AnyObject, span: StageSpan,
-                                                              batchSize: Int, pacer: StepPacer, collector: SnapshotCollector) throws -> MadeNode {
+                                                              batchSize: Int, pacer: StepPacer, collector: SnapshotCollector) throws -> MadeStage {
         guard let next = next as? Node<F.Output> else {
             throw FlowError(.internalError, "stage '\(span.stages[span.first].name)' emits \(F.Output.self) but its downstream consumes another type")
         }
-        let op = factory.makeOperator(environment)
-        let node = OperatorNode(op: op, next: next, span: span, batchSize: batchSize, pacer: pacer, collector: collector)
-        return MadeNode(object: node, open: { try node.open(environment: $0) }, close: { node.close() }, participant: node,
-                        timers: op.hasTimers ? node : nil)
+        let node = StageNode(op: factory.makeOperator(environment), next: next, environment: environment, span: span, batchSize: batchSize,
+                             pacer: pacer, collector: collector)
+        return MadeStage(object: node, stage: node)
     }
 
-    private struct MadeSink {
-        var object: AnyObject
-        var open: (OperatorContext) async throws -> Void
-        var close: () async -> Void
-        var participant: any CheckpointParticipant
+    private static func makeSinkNode(_ factory: any SinkFactory, environment: OperatorEnvironment, span: StageSpan, batchSize: Int, pacer: StepPacer,
+                                     collector: SnapshotCollector) throws -> MadeStage {
+        makeSinkNode(opened: factory, environment: environment, span: span, batchSize: batchSize, pacer: pacer, collector: collector)
     }
 
-    private static func makeSinkNode(_ factory: any SinkFactory, environment: OperatorEnvironment, stage: PlannedStage, counters: StageCounters,
-                                     subtask: Int, batchSize: Int, pacer: StepPacer) -> MadeSink {
-        makeSinkNode(opened: factory, environment: environment, stage: stage, counters: counters, subtask: subtask, batchSize: batchSize, pacer: pacer)
-    }
-
-    private static func makeSinkNode<F: SinkFactory>(opened factory: F, environment: OperatorEnvironment, stage: PlannedStage, counters: StageCounters,
-                                                     subtask: Int, batchSize: Int, pacer: StepPacer) -> MadeSink {
-        let node = SinkNode(writer: factory.makeWriter(environment), stage: stage, counters: counters, subtask: subtask, batchSize: batchSize, pacer: pacer)
-        return MadeSink(object: node, open: { try await node.open(context: $0) }, close: { await node.close() }, participant: node)
+    private static func makeSinkNode<F: SinkFactory>(opened factory: F, environment: OperatorEnvironment, span: StageSpan, batchSize: Int,
+                                                     pacer: StepPacer, collector: SnapshotCollector) -> MadeStage {
+        let node = StageNode(op: factory.makeWriter(environment), next: TaskEnd<Never>(), environment: environment, span: span, batchSize: batchSize,
+                             pacer: pacer, collector: collector)
+        return MadeStage(object: node, stage: node)
     }
 
     private static func makeSourceHead(_ factory: any SourceFactory, environment: OperatorEnvironment, first: AnyObject, span: StageSpan,
-                                       batchSize: Int, pacer: StepPacer, collector: SnapshotCollector) throws -> TaskHeadDriver {
+                                       batchSize: Int, pacer: StepPacer, collector: SnapshotCollector) throws -> (head: TaskHeadDriver, stage: any TaskStage) {
         try makeSourceHead(opened: factory, environment: environment, first: first, span: span, batchSize: batchSize, pacer: pacer, collector: collector)
     }
 
     private static func makeSourceHead<F: SourceFactory>(opened factory: F, environment: OperatorEnvironment, first: AnyObject, span: StageSpan,
-                                                         batchSize: Int, pacer: StepPacer, collector: SnapshotCollector) throws -> TaskHeadDriver {
+                                                         batchSize: Int, pacer: StepPacer,
+                                                         collector: SnapshotCollector) throws -> (head: TaskHeadDriver, stage: any TaskStage) {
         guard let first = first as? Node<F.Output> else {
             throw FlowError(.internalError, "source '\(environment.context.stageName)' emits \(F.Output.self) but its downstream consumes another type")
         }
-        return SourceHead(reader: factory.makeReader(environment), first: first, environment: environment, span: span, batchSize: batchSize, pacer: pacer,
-                          collector: collector)
+        let node = StageNode(op: factory.makeReader(environment), next: first, environment: environment, span: span, batchSize: batchSize,
+                             pacer: pacer, collector: collector)
+        return (SourceHead(source: node, first: first, pacer: pacer), node)
     }
 
     private static func makeInputHead(task: PhysicalTask, first: AnyObject, receivers: [InputChannel], pacer: StepPacer) throws -> TaskHeadDriver {

@@ -15,7 +15,8 @@ enum StepResult: Equatable {
     case finished
 }
 
-/// Where a task instance's elements come from.
+/// Where a task instance's elements come from: its source (``SourceHead``) or its input channels
+/// (``InputHead``, the shell of its input gate).
 ///
 /// A base class, not a protocol: a call through a protocol existential goes through an async
 /// witness thunk, one more async frame per step.
@@ -23,19 +24,11 @@ class TaskHeadDriver {
     /// Whether the input has ended and the body was finished.
     final var hasEnded = false
 
-    /// Opens the head's source or nothing.
-    func open() async throws {}
     /// Moves one batch or control element into the task's body.
     func step() async throws -> StepResult { preconditionFailure("\(Self.self): step not overridden") }
     /// Tries to send queued output downstream.
     func drain() -> DrainResult { preconditionFailure("\(Self.self): drain not overridden") }
-    /// Releases the source, if any and if it was opened (on success, failure and cancellation).
-    func close() async {}
     /// Takes checkpoint `id` at the source, if the head has one: stores its position and sends the
     /// barrier. A head that reads channels waits for the barrier to arrive on them instead.
     func triggerCheckpoint(_ id: Int64) async throws {}
-    /// Checkpoint `id` is complete: tells the source, if any.
-    func checkpointComplete(_ id: Int64) async throws {}
-    /// Checkpoint `id` was aborted: tells the source, if any.
-    func checkpointAborted(_ id: Int64) async {}
 }

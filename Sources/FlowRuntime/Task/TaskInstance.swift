@@ -20,60 +20,65 @@ final class TaskInstance: @unchecked Sendable {
     /// Where control actions are posted to it.
     let mailbox: TaskMailbox
     private let head: TaskHeadDriver
-    private let openBody: () async throws -> Void
-    private let closeBody: () async -> Void
-    /// Its operators and sink, told (after the head) when a checkpoint completes or is aborted.
-    private let participants: [any CheckpointParticipant]
-    /// Its operators that may hold processing-time timers.
-    private let timerNodes: [any ProcessingTimerNode]
+    /// Its parts in order: its source, if it has one, its operators, its sink, if it has one.
+    private let stages: [any TaskStage]
+    /// Its sink, if it has one: a write that must suspend is awaited at the end of the step.
+    private let sink: (any TaskStage)?
+    /// Its operators that may hold timers.
+    private let timerNodes: [any TaskStage]
     private let processingTime: ProcessingTimeService
     private(set) var isFinished = false
     /// Whether ``open()`` was called (it may have thrown): an instance never opened is not closed.
     private var opened = false
     private var closed = false
 
-    init(label: String, backend: BackendKind, signal: TaskSignal, counters: TaskCounters, head: TaskHeadDriver,
-         openBody: @escaping () async throws -> Void, closeBody: @escaping () async -> Void, mailbox: TaskMailbox,
-         participants: [any CheckpointParticipant], timerNodes: [any ProcessingTimerNode], processingTime: ProcessingTimeService) {
+    init(label: String, backend: BackendKind, signal: TaskSignal, counters: TaskCounters, head: TaskHeadDriver, stages: [any TaskStage],
+         mailbox: TaskMailbox, processingTime: ProcessingTimeService) {
         self.label = label
         self.backend = backend
         self.signal = signal
         self.counters = counters
         self.head = head
-        self.openBody = openBody
-        self.closeBody = closeBody
+        self.stages = stages
+        sink = stages.last.flatMap { $0.isSink ? $0 : nil }
+        timerNodes = stages.filter(\.hasTimers)
         self.mailbox = mailbox
-        self.participants = participants
-        self.timerNodes = timerNodes
         self.processingTime = processingTime
         mailbox.attach(signal)
     }
 
-    /// Opens the body (operators, then the sink) and then the head (the source): a source starts
-    /// only once everything after it in its task is ready. If one open throws, what comes after
-    /// it is not opened (and ``close()`` will not close it).
+    /// Opens the operators, then the sink, then the source: a source starts only once everything
+    /// after it in its task is ready. If one open throws, what comes after it is not opened (and
+    /// ``close()`` will not close it).
     func open() async throws {
         opened = true
-        try await openBody()
-        try await head.open()
+        for stage in stages where !stage.isSource { try await stage.open() }
+        for stage in stages where stage.isSource { try await stage.open() }
     }
 
     /// One step of the task loop, in a defined order: the actions posted to its mailbox, then the
     /// next chunk of an event-time sweep in progress, then a chunk of its due processing-time timers
     /// (both only when the output has room), then queued output, then input. A task that waits for input
-    /// while it holds a processing-time timer asks to be woken for it (`.idle(until:)`).
+    /// while it holds a processing-time timer asks to be woken for it (`.idle(until:)`). A sink
+    /// write that must suspend is awaited before the step ends: the task reads nothing more
+    /// until it is written.
     ///
     /// - Complexity: O(1) beyond the work done: one atomic load for the mailbox, and, only for a
     ///   task with timer operators, a read of processing time.
     func step() async throws -> StepResult {
         if isFinished { return .finished }
+        let result: StepResult
         if mailbox.hasMail {
             try await handleMail()
-            return .progressed
+            result = .progressed
+        } else if timerNodes.isEmpty {
+            // A task without timer operators goes straight to its input: no other work per step.
+            result = try await stepInput()
+        } else {
+            result = try await stepWithTimers()
         }
-        // A task without timer operators goes straight to its input: no other work per step.
-        if timerNodes.isEmpty { return try await stepInput() }
-        return try await stepWithTimers()
+        if let sink, sink.hasParked { try await sink.completeParked() }
+        return result
     }
 
     /// ``step()`` for a task whose operators may hold timers.
@@ -102,7 +107,7 @@ final class TaskInstance: @unchecked Sendable {
                     case .partly: return .progressed
                     case .blocked: return .waitingForCredit
                     }
-                    for node in timerNodes { try await node.fireProcessingTimers(dueAt: now) }
+                    for node in timerNodes { try node.fireProcessingTimers(dueAt: now) }
                     return .progressed
                 }
             }
@@ -141,11 +146,9 @@ final class TaskInstance: @unchecked Sendable {
             case .triggerCheckpoint(let id):
                 if !head.hasEnded { try await head.triggerCheckpoint(id) }
             case .checkpointComplete(let id):
-                try await head.checkpointComplete(id)
-                for participant in participants { try await participant.checkpointComplete(id) }
+                for stage in stages { try await stage.checkpointComplete(id) }
             case .checkpointAborted(let id):
-                await head.checkpointAborted(id)
-                for participant in participants { await participant.checkpointAborted(id) }
+                for stage in stages { await stage.checkpointAborted(id) }
             }
         }
         mailbox.handled(actions.count)
@@ -160,12 +163,11 @@ final class TaskInstance: @unchecked Sendable {
         return earliest
     }
 
-    /// Releases the source and the sink, each only if its `open` was called, and nothing if
-    /// ``open()`` was not; safe to call more than once.
+    /// Closes its parts in order, each only if its `open` was called, and nothing if ``open()``
+    /// was not; safe to call more than once.
     func close() async {
         guard opened, !closed else { return }
         closed = true
-        await head.close()
-        await closeBody()
+        for stage in stages { await stage.close() }
     }
 }

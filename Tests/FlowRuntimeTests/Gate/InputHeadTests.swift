@@ -9,7 +9,7 @@ private final class RecordingNode: Node<Int> {
 
     override func takeBuffer() -> Batch<Int> { Batch() }
 
-    override func commit(_ batch: inout Batch<Int>) async throws {
+    override func commit(_ batch: inout Batch<Int>) throws {
         for index in 0..<batch.count {
             let value = batch[index].record
             log.append(.record(channel: value / 1000, value % 1000))

@@ -37,11 +37,11 @@ private struct Recorder: SinkWriter {
     }
 }
 
-@Suite struct AnySinkWriterTests {
+@Suite struct AnyOperatorSinkTests {
     @Test("every call is forwarded to the wrapped writer, whose state persists between writes")
     func forwardsEveryCall() async throws {
         let log = CallLog()
-        let writer = AnySinkWriter(Recorder(log: log))
+        let writer = AnyOperator(writer: Recorder(log: log))
         try await writer.open(context: OperatorContext(stageName: "out", stageID: "o", subtask: 0, parallelism: 1, maxParallelism: 1))
         var batch = Batch([1, 2])
         try await writer.write(&batch)
@@ -56,7 +56,7 @@ private struct Recorder: SinkWriter {
 
     @Test("errors thrown by the wrapped writer propagate")
     func forwardsErrors() async {
-        let writer = AnySinkWriter(Recorder(log: CallLog()))
+        let writer = AnyOperator(writer: Recorder(log: CallLog()))
         var batch = Batch([-1])
         await #expect(throws: SinkError.self) { try await writer.write(&batch) }
     }
