@@ -25,14 +25,7 @@
 /// Not `Sendable`: an instance belongs to the one task that drives it.
 public struct AnyOperator<Input, Output> {
     /// What part of a task an erased value is.
-    public enum Role: Sendable, Equatable {
-        /// A ``SourceReader``: it has no input.
-        case source
-        /// A ``OneInputOperator``.
-        case transform
-        /// A ``SinkWriter``: it has no output.
-        case sink
-    }
+    public typealias Role = OperatorRole
 
     /// What the value is.
     public let role: Role
@@ -48,7 +41,8 @@ public struct AnyOperator<Input, Output> {
 
     @usableFromInline let _open: (OperatorContext) async throws -> Void
     @usableFromInline let _restore: (OperatorSnapshot) throws -> Void
-    @usableFromInline let _runNow: (inout Batch<Input>, inout Batch<Output>, Int) throws -> SourceStatus?
+    @usableFromInline let _processNow: (inout Batch<Input>, inout Batch<Output>) throws -> Bool
+    @usableFromInline let _readNow: (inout Batch<Output>, Int) throws -> SourceStatus?
     @usableFromInline let _run: (inout Batch<Input>, inout Batch<Output>, Int) async throws -> SourceStatus
     @usableFromInline let _watermark: (Watermark, inout Batch<Output>) async throws -> Watermark?
     @usableFromInline let _finish: (inout Batch<Output>) async throws -> Void
@@ -65,7 +59,8 @@ public struct AnyOperator<Input, Output> {
     init(role: Role, stageCount: Int, hasTimers: Bool, isReplayable: Bool,
          open: @escaping (OperatorContext) async throws -> Void,
          restore: @escaping (OperatorSnapshot) throws -> Void,
-         runNow: @escaping (inout Batch<Input>, inout Batch<Output>, Int) throws -> SourceStatus?,
+         processNow: @escaping (inout Batch<Input>, inout Batch<Output>) throws -> Bool = { _, _ in false },
+         readNow: @escaping (inout Batch<Output>, Int) throws -> SourceStatus? = { _, _ in nil },
          run: @escaping (inout Batch<Input>, inout Batch<Output>, Int) async throws -> SourceStatus,
          watermark: @escaping (Watermark, inout Batch<Output>) async throws -> Watermark?,
          finish: @escaping (inout Batch<Output>) async throws -> Void,
@@ -83,7 +78,8 @@ public struct AnyOperator<Input, Output> {
         self.isReplayable = isReplayable
         _open = open
         _restore = restore
-        _runNow = runNow
+        _processNow = processNow
+        _readNow = readNow
         _run = run
         _watermark = watermark
         _finish = finish
@@ -111,18 +107,32 @@ public struct AnyOperator<Input, Output> {
     /// ``restoresBeforeOpen`` for when). A sink resumes nothing yet.
     public func restoreState(from snapshot: OperatorSnapshot) throws { try _restore(snapshot) }
 
-    /// Runs once without suspending: an operator processes `input` into `output`; a source reads at
-    /// most `maxCount` records into `output`; a sink writes `input`. Returns `nil` if the part would
-    /// have to suspend (a reader or writer that waits for I/O), having done nothing: call
-    /// ``run(_:into:maxCount:)`` then. An operator or sink that ran says ``SourceStatus/more``.
+    /// An operator's or a sink's run without suspending: an operator processes `input` into
+    /// `output` (and returns `true`); a sink writes `input` and returns `true`, or returns `false`,
+    /// having consumed nothing, if its writer would have to suspend: call ``run(_:into:maxCount:)``
+    /// then. A source has no input: see ``readImmediately(into:maxCount:)``.
+    ///
+    /// The task's per-batch path: it returns a `Bool`, which costs nothing to hand back, where an
+    /// optional ``SourceStatus`` (whose payload is a standard-library instant) would be moved
+    /// through value witnesses in unspecialized code.
     ///
     /// - Complexity: one indirect call, then the part's specialized loop.
     @inlinable @inline(__always)
-    public func runImmediately(_ input: inout Batch<Input>, into output: inout Batch<Output>, maxCount: Int) throws -> SourceStatus? {
-        try _runNow(&input, &output, maxCount)
+    public func processImmediately(_ input: inout Batch<Input>, into output: inout Batch<Output>) throws -> Bool {
+        try _processNow(&input, &output)
     }
 
-    /// Runs once like ``runImmediately(_:into:maxCount:)``, suspending if the part must.
+    /// A source's read without suspending: at most `maxCount` records into `output`, or `nil`,
+    /// having read nothing, if the reader would have to suspend (call ``run(_:into:maxCount:)``
+    /// then). Operators and sinks read nothing and return `nil`.
+    @inlinable @inline(__always)
+    public func readImmediately(into output: inout Batch<Output>, maxCount: Int) throws -> SourceStatus? {
+        try _readNow(&output, maxCount)
+    }
+
+    /// Runs once, suspending if the part must: a source reads at most `maxCount` records into
+    /// `output`, an operator processes `input`, a sink writes it. An operator or sink says
+    /// ``SourceStatus/more``.
     @inlinable @inline(__always)
     public func run(_ input: inout Batch<Input>, into output: inout Batch<Output>, maxCount: Int) async throws -> SourceStatus {
         try await _run(&input, &output, maxCount)
@@ -165,7 +175,10 @@ public struct AnyOperator<Input, Output> {
     /// Called once when the task stops, for every part whose ``open(context:)`` was called.
     public func close() async { await _close() }
 
-    /// For a fused chain or source: see ``OneInputOperator/internalStageCounts(into:)``.
+    /// For a fused chain or source: see ``OneInputOperator/internalStageCounts(into:)``. Called
+    /// after every batch of a fused part, so inlined into the runtime's unspecialized code (which
+    /// would otherwise look up this type's metadata for the call).
+    @inlinable @inline(__always)
     public func internalStageCounts(into counts: inout [Int]) { _counts(&counts) }
 }
 
@@ -180,9 +193,9 @@ extension AnyOperator {
             role: .transform, stageCount: Operator.stageCount, hasTimers: Operator.hasTimers, isReplayable: true,
             open: { try box.value.open(context: $0) },
             restore: { try box.value.restoreState(from: $0.keyed) },
-            runNow: { input, output, _ in
+            processNow: { input, output in
                 try box.value.process(&input, into: &output)
-                return .more
+                return true
             },
             run: { input, output, _ in
                 try box.value.process(&input, into: &output)
@@ -203,7 +216,7 @@ extension AnyOperator {
     /// Processes `input` into `output` (an operator's run).
     @inlinable
     public func process(_ input: inout Batch<Input>, into output: inout Batch<Output>) throws {
-        _ = try _runNow(&input, &output, input.count)
+        _ = try _processNow(&input, &output)
     }
 }
 
@@ -218,7 +231,7 @@ extension AnyOperator where Input == Never {
             role: .source, stageCount: stageCount, hasTimers: false, isReplayable: reader.isReplayable,
             open: { try await box.value.open(context: $0) },
             restore: { try box.value.restoreSplits($0.splits) },
-            runNow: { _, output, maxCount in try box.withValue { try $0.readImmediately(into: &output, maxCount: maxCount) } },
+            readNow: { output, maxCount in try box.withValue { try $0.readImmediately(into: &output, maxCount: maxCount) } },
             run: { _, output, maxCount in try await box.value.read(into: &output, maxCount: maxCount) },
             watermark: { _, _ in nil },
             finish: { _ in },
@@ -236,12 +249,6 @@ extension AnyOperator where Input == Never {
         return try await _run(&none, &batch, maxCount)
     }
 
-    /// Reads like ``read(into:maxCount:)`` if the reader can without suspending (else `nil`).
-    @inlinable
-    public func readImmediately(into batch: inout Batch<Output>, maxCount: Int) throws -> SourceStatus? {
-        var none = Batch<Never>()
-        return try _runNow(&none, &batch, maxCount)
-    }
 }
 
 // MARK: - Sinks
@@ -255,7 +262,7 @@ extension AnyOperator where Output == Never {
             role: .sink, stageCount: 1, hasTimers: false, isReplayable: true,
             open: { try await box.value.open(context: $0) },
             restore: { _ in },
-            runNow: { input, _, _ in try box.withValue { try $0.writeImmediately(&input) } ? .more : nil },
+            processNow: { input, _ in try box.withValue { try $0.writeImmediately(&input) } },
             run: { input, _, _ in
                 try await box.value.write(&input)
                 return .more
@@ -292,6 +299,18 @@ extension AnyOperator where Output == Never {
         var none = Batch<Never>()
         try await _finish(&none)
     }
+}
+
+/// What part of a task an ``AnyOperator`` is. (Not nested in the generic erasure: a nested
+/// enum's metadata would depend on the erasure's type arguments, and unspecialized runtime code
+/// would look it up on every comparison.)
+public enum OperatorRole: Sendable, Equatable {
+    /// A ``SourceReader``: it has no input.
+    case source
+    /// A ``OneInputOperator``.
+    case transform
+    /// A ``SinkWriter``: it has no output.
+    case sink
 }
 
 /// The mutable home of an erased operator or connector. Not API.

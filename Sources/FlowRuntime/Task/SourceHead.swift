@@ -18,7 +18,14 @@ final class SourceHead<Output: Sendable>: TaskHeadDriver {
     }
 
     override func step() async throws -> StepResult {
-        let (status, made) = try await source.read(limit: pacer.limit)
+        // A reader that can read without suspending is read synchronously: no async frame per read.
+        let status: SourceStatus
+        if let now = try source.readImmediately(limit: pacer.limit) {
+            status = now
+        } else {
+            status = try await source.read(limit: pacer.limit)
+        }
+        let made = source.madeByLastRead
         pacer.endStep(records: made)
         switch status {
         case .more:

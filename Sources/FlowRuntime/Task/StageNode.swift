@@ -21,7 +21,9 @@ import FlowGraph
 /// Confined to the task instance that owns it.
 final class StageNode<Input, Output>: Node<Input> {
     private let op: AnyOperator<Input, Output>
-    private let role: AnyOperator<Input, Output>.Role
+    private let role: OperatorRole
+    /// `role == .sink`, read on every batch.
+    private let isSinkNode: Bool
     private let next: Node<Output>
     private let span: StageSpan
     private let environment: OperatorEnvironment
@@ -36,6 +38,14 @@ final class StageNode<Input, Output>: Node<Input> {
     /// far: the position of the next one, for errors.
     private var position: Int64 = 0
     private var internalCounts: [Int] = []
+    /// A source's batch from a read that would have suspended, and its records before the read and
+    /// room: ``read(limit:)`` reads on into it.
+    @exclusivity(unchecked) private var readBuffer = Batch<Output>()
+    private var heldRead: (before: Int, maxCount: Int)?
+    /// What a sink's run writes into and a source's run reads from: always empty (kept, so no run
+    /// makes a batch of a generic type, which unspecialized code would look up type metadata for).
+    @exclusivity(unchecked) private var noOutput = Batch<Output>()
+    @exclusivity(unchecked) private var noInput = Batch<Input>()
     /// A sink's records whose write must suspend; written by ``completeParked()``.
     @exclusivity(unchecked) private var parked = Batch<Input>()
     /// Measures what a sink is given, for the pacer.
@@ -62,6 +72,7 @@ final class StageNode<Input, Output>: Node<Input> {
          pacer: StepPacer, collector: SnapshotCollector) {
         self.op = op
         role = op.role
+        isSinkNode = op.role == .sink
         self.next = next
         self.environment = environment
         self.span = span
@@ -119,7 +130,7 @@ final class StageNode<Input, Output>: Node<Input> {
     /// suspend), and commits the output to the next node.
     override func commit(_ batch: inout Batch<Input>) throws {
         if !batch.isEmpty {
-            if role == .sink { try write(&batch) } else { try process(&batch) }
+            if isSinkNode { try write(&batch) } else { try process(&batch) }
         }
         if batch.capacity > scratch.capacity { batch.swapContents(with: &scratch) }
     }
@@ -131,7 +142,7 @@ final class StageNode<Input, Output>: Node<Input> {
         let before = output.count
         let start = pacer.now()
         do {
-            try op.process(&batch, into: &output)
+            _ = try op.processImmediately(&batch, into: &output)
         } catch {
             throw fail(error)
         }
@@ -156,16 +167,16 @@ final class StageNode<Input, Output>: Node<Input> {
             batch.removeAll(keepingCapacity: true)
             return
         }
-        var none = Batch<Output>()
-        let wrote: SourceStatus?
+        let wrote: Bool
         do {
             // A writer that can write without suspending is called synchronously.
-            wrote = try op.runImmediately(&batch, into: &none, maxCount: count)
+            wrote = try op.processImmediately(&batch, into: &noOutput)
         } catch {
             throw fail(error, while: "writing")
         }
-        guard wrote != nil else {
+        guard wrote else {
             parked.swapContents(with: &batch)
+            parking.isParked = true
             return
         }
         position += Int64(count)
@@ -174,16 +185,15 @@ final class StageNode<Input, Output>: Node<Input> {
     }
 
     /// Whether a sink's write waits to be completed by ``completeParked()``.
-    var hasParked: Bool { !parked.isEmpty }
+    let parking = Parking()
 
     /// Writes what the sink parked, suspending as the writer must.
     @inline(never)
     func completeParked() async throws {
         while !parked.isEmpty {
             let count = parked.count
-            var none = Batch<Output>()
             do {
-                _ = try await op.run(&parked, into: &none, maxCount: count)
+                _ = try await op.run(&parked, into: &noOutput, maxCount: count)
             } catch {
                 throw fail(error, while: "writing")
             }
@@ -191,32 +201,72 @@ final class StageNode<Input, Output>: Node<Input> {
             span.counters[span.first].addIn(count)
             parked.removeAll(keepingCapacity: true)
         }
+        parking.isParked = false
     }
 
-    /// Reads once from the source (at most `limit` records, and no more than fill the batch the
-    /// next node hands out; pushed through any stages fused into it) and commits what it read;
-    /// returns the reader's status and how many records the source itself made.
-    func read(limit: Int) async throws -> (status: SourceStatus, made: Int) {
-        var none = Batch<Input>()
+    /// Reads once from the source without suspending (at most `limit` records, and no more than
+    /// fill the batch the next node hands out; pushed through any stages fused into it) and
+    /// commits what it read; returns the reader's status (``madeByLastRead`` says how many records
+    /// the source itself made), or `nil`, having read nothing, if the reader would have to suspend (call
+    /// ``read(limit:)`` then). Synchronous, so a reader that never waits costs the task no async
+    /// frame per read.
+    @inline(__always)
+    func readImmediately(limit: Int) throws -> SourceStatus? {
         var buffer = next.takeBuffer()
         let before = buffer.count
         let maxCount = Swift.max(1, Swift.min(timerChunk - before, limit))
-        let status: SourceStatus
         // The read, with the stages fused into it, is the step's work: a read of records that
         // cost much each is kept short (the pacer's limit), so they leave within the flush timeout.
         let start = pacer.now()
+        let status: SourceStatus?
         do {
-            // A reader that can read without suspending is called synchronously.
-            if let now = try op.runImmediately(&none, into: &buffer, maxCount: maxCount) {
-                status = now
-            } else {
-                status = try await op.run(&none, into: &buffer, maxCount: maxCount)
-            }
+            status = try op.readImmediately(into: &buffer, maxCount: maxCount)
         } catch {
             // Counts stay as of the last whole read, as an operator's do when it fails: the
             // records of a failed read never reach the next stage.
             throw fail(error, while: "reading")
         }
+        guard let status else {
+            // Kept for ``read(limit:)``, which reads on into it (it may hold records the next node
+            // had gathered).
+            readBuffer.swapContents(with: &buffer)
+            heldRead = (before, maxCount)
+            return nil
+        }
+        try commitRead(&buffer, before: before, since: start)
+        return status
+    }
+
+    /// Reads once from the source like ``readImmediately(limit:)``, suspending if the reader must.
+    @inline(never)
+    func read(limit: Int) async throws -> SourceStatus {
+        var buffer = Batch<Output>()
+        let before: Int
+        let maxCount: Int
+        if let held = heldRead {
+            buffer.swapContents(with: &readBuffer)
+            (before, maxCount) = held
+            heldRead = nil
+        } else {
+            buffer = next.takeBuffer()
+            before = buffer.count
+            maxCount = Swift.max(1, Swift.min(timerChunk - before, limit))
+        }
+        let start = pacer.now()
+        let status: SourceStatus
+        do {
+            status = try await op.run(&noInput, into: &buffer, maxCount: maxCount)
+        } catch {
+            throw fail(error, while: "reading")
+        }
+        try commitRead(&buffer, before: before, since: start)
+        return status
+    }
+
+    /// Counts what a read appended to `buffer` after its first `before` records and commits it;
+    /// sets ``madeByLastRead``.
+    @inline(__always)
+    private func commitRead(_ buffer: inout Batch<Output>, before: Int, since start: Int64) throws {
         pacer.addWork(since: start)
         let read = buffer.count - before
         let madeBefore = position
@@ -226,10 +276,13 @@ final class StageNode<Input, Output>: Node<Input> {
         } else {
             position += Int64(read)
         }
+        madeByLastRead = Int(position - madeBefore)
         try next.commit(&buffer)
-        // Records the source itself made: a fused chain may have dropped all of them.
-        return (status, Int(position - madeBefore))
     }
+
+    /// How many records the source itself made in its last read (a fused chain may have dropped
+    /// them all; they count for pacing).
+    private(set) var madeByLastRead = 0
 
     /// The source ended: the final watermark, then the end of input, go on.
     func endOfSource() async throws {

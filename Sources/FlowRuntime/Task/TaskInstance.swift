@@ -24,6 +24,8 @@ final class TaskInstance: @unchecked Sendable {
     private let stages: [any TaskStage]
     /// Its sink, if it has one: a write that must suspend is awaited at the end of the step.
     private let sink: (any TaskStage)?
+    /// Its sink's parking flag, read once per step.
+    private let sinkParking: Parking?
     /// Its operators that may hold timers.
     private let timerNodes: [any TaskStage]
     private let processingTime: ProcessingTimeService
@@ -41,6 +43,7 @@ final class TaskInstance: @unchecked Sendable {
         self.head = head
         self.stages = stages
         sink = stages.last.flatMap { $0.isSink ? $0 : nil }
+        sinkParking = sink?.parking
         timerNodes = stages.filter(\.hasTimers)
         self.mailbox = mailbox
         self.processingTime = processingTime
@@ -77,7 +80,7 @@ final class TaskInstance: @unchecked Sendable {
         } else {
             result = try await stepWithTimers()
         }
-        if let sink, sink.hasParked { try await sink.completeParked() }
+        if let sinkParking, sinkParking.isParked, let sink { try await sink.completeParked() }
         return result
     }
 

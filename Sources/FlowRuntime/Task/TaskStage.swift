@@ -27,8 +27,17 @@ protocol TaskStage: AnyObject {
     /// Fires the next chunk of the sweep in progress.
     func continueSweep() async throws
 
-    /// Whether a sink's write waits to be completed.
-    var hasParked: Bool { get }
+    /// Says whether a sink's write waits to be completed (a plain flag: the task reads it every step).
+    var parking: Parking { get }
     /// Completes a sink's suspended write.
     func completeParked() async throws
+}
+
+/// Whether a sink node holds records whose write must suspend: set by the node, read by its task
+/// once per step.
+///
+/// ## Concurrency
+/// Confined to the task instance that owns the node.
+final class Parking {
+    var isParked = false
 }
