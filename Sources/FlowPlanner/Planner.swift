@@ -13,6 +13,9 @@ public import FlowGraph
 /// sink), has exactly one input, that input is a forward edge from a stage with exactly one
 /// output, both run at the same parallelism and on the same backend, and neither the job nor the
 /// stage disabled fusion.
+///
+/// The plan's ``PhysicalPlan/warnings`` name every stage that keeps keyed state without a
+/// user-set uid: its derived uid follows the stages before it, so a change there loses its state.
 public struct Planner: Sendable {
     /// How records will move; also the defaults for stages that set nothing.
     public var configuration: ExecutionConfiguration
@@ -33,7 +36,20 @@ public struct Planner: Sendable {
         let maxParallelism = graph.nodes.map { $0.attributes.maxParallelism ?? configuration.defaultMaxParallelism }
         var fusion = FusionPass(graph: graph, order: validated.order, uids: uids, parallelism: parallelism,
                                 maxParallelism: maxParallelism, configuration: configuration)
-        return fusion.run()
+        var plan = fusion.run()
+        plan.warnings = Self.warnings(graph, order: validated.order, uids: uids)
+        return plan
+    }
+
+    /// A warning per stage that keeps keyed state under a derived uid, in graph order.
+    static func warnings(_ graph: LogicalGraph, order: [NodeID], uids: [String]) -> [PlanWarning] {
+        order.compactMap { id in
+            let node = graph[id]
+            guard node.isKeyed, node.attributes.uid == nil else { return nil }
+            let name = node.attributes.displayName
+            return PlanWarning(.derivedUIDOnStatefulStage, stageName: name, stageID: uids[id.rawValue],
+                               message: "\(node.attributes.kind) keeps keyed state under the derived uid \(uids[id.rawValue]), which changes when a stage is added or removed before it (its state would then not be restored); set one with .uid(\"…\")")
+        }
     }
 
     /// Checks every setting against its range (``ExecutionConfiguration/batchSizeRange`` and the

@@ -1,10 +1,12 @@
 import FlowCore
 import FlowGraph
 
-/// Gives every stage a stable operator id: the user's `uid`, or one derived from the stage's
-/// kind, name and place in the graph (the uids of its inputs, and its rank among siblings of the
-/// same kind and name). The same job code yields the same ids on every run and every machine;
-/// adding an unrelated branch does not change them.
+/// Gives every stage a stable operator id: the user's `uid`, or one derived from the stage's kind
+/// and place in the graph (the uids of its inputs, and its rank among the stages of the same kind
+/// on the same inputs), never from its display name: renaming a stage keeps its uid, so its state
+/// is restored. The same job code yields the same ids on every run and every machine; adding an
+/// unrelated branch does not change them. A stage added or removed before a stage changes the
+/// stage's derived uid: a stage that keeps state should set its own (see ``Planner``'s warnings).
 struct UIDDeriver {
     let graph: LogicalGraph
     let order: [NodeID]
@@ -19,7 +21,7 @@ struct UIDDeriver {
                 continue
             }
             let inputs = graph.inputs(of: id).map { uids[$0.from.rawValue] }.sorted()
-            let signature = ([node.attributes.kind, node.attributes.displayName] + inputs).joined(separator: "\u{1F}")
+            let signature = ([node.attributes.kind] + inputs).joined(separator: "\u{1F}")
             let rank = siblings[signature, default: 0]
             siblings[signature] = rank + 1
             var hasher = StableHasher()

@@ -14,6 +14,7 @@ let allowedImports: [String: Set<String>] = [
     "FlowRuntime": ["FlowCore", "FlowGraph"],
     "FlowDSL": ["FlowCore", "FlowGraph", "FlowOperators", "FlowConnectors", "FlowPlanner", "FlowRuntime"],
     "FlowTesting": ["Flow"],
+    "FlowServiceLifecycle": ["Flow"],
     "Flow": ["FlowCore", "FlowCodec", "FlowGraph", "FlowOperators", "FlowConnectors", "FlowDSL", "FlowRuntime"],
 ]
 

@@ -136,7 +136,7 @@ func samplePlan(jobName: String = "sample job") -> PhysicalPlan {
         let text = plan.explain(.json)
         let object = try JSONSerialization.jsonObject(with: Data(text.utf8))
         let root = try #require(object as? [String: Any])
-        #expect(Set(root.keys) == ["job", "batchSize", "flushTimeoutMicroseconds", "channelCredits", "tasks", "edges"])
+        #expect(Set(root.keys) == ["job", "batchSize", "flushTimeoutMicroseconds", "channelCredits", "tasks", "edges", "warnings"])
         #expect(root["job"] as? String == "sample job")
         #expect(root["batchSize"] as? Int == 256)
         #expect(root["channelCredits"] as? Int == 3)
@@ -180,8 +180,8 @@ func samplePlan(jobName: String = "sample job") -> PhysicalPlan {
             lastKey[indent] = key
             keysSeen += 1
         }
-        // 6 top-level keys, 10 per task, 4 per stage, 3 per edge.
-        #expect(keysSeen == 6 + 3 * 10 + 5 * 4 + 2 * 3)
+        // 7 top-level keys (the plan has no warnings), 10 per task, 4 per stage, 3 per edge.
+        #expect(keysSeen == 7 + 3 * 10 + 5 * 4 + 2 * 3)
     }
 
     @Test("every format is produced for an empty plan")

@@ -68,13 +68,13 @@ private func probe(_ instances: inout [Sum], parallelism: Int) throws -> [Int: I
 
     @Test("reduce and co-process state survive snapshot and restore")
     func reduceAndCoProcess() throws {
-        var reduce = KeyedReduceOperator<Reading, String>(key: { $0.sensor }, combine: { Reading(sensor: $0.sensor, value: $0.value + $1.value) })
+        var reduce = KeyedReduceOperator<ClosureReduceFunction<Reading>, String>(key: { $0.sensor }, combine: { Reading(sensor: $0.sensor, value: $0.value + $1.value) })
         var input = Batch([Reading(sensor: "a", value: 1), Reading(sensor: "b", value: 2), Reading(sensor: "a", value: 3)])
         var output = Batch<Reading>()
         try reduce.process(&input, into: &output)
         var snapshot = KeyedStateSnapshot(operatorID: "r", checkpointID: 1, maxParallelism: 128)
         try reduce.snapshotState(checkpoint: 1, into: &snapshot)
-        var restored = KeyedReduceOperator<Reading, String>(key: { $0.sensor }, combine: { Reading(sensor: $0.sensor, value: $0.value + $1.value) })
+        var restored = KeyedReduceOperator<ClosureReduceFunction<Reading>, String>(key: { $0.sensor }, combine: { Reading(sensor: $0.sensor, value: $0.value + $1.value) })
         try restored.restoreState(from: snapshot)
         #expect(restored.keyCount == 2)
         #expect(restored.value(of: "a")?.value == 4)

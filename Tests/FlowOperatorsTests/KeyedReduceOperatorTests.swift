@@ -3,7 +3,7 @@ import FlowOperators
 import Testing
 
 @Suite struct KeyedReduceOperatorTests {
-    private func summing() -> KeyedReduceOperator<Reading, String> {
+    private func summing() -> KeyedReduceOperator<ClosureReduceFunction<Reading>, String> {
         KeyedReduceOperator(key: { $0.sensor }, combine: { Reading(sensor: $0.sensor, value: $0.value + $1.value) })
     }
 
@@ -37,7 +37,7 @@ import Testing
 
     @Test("combine receives the value so far first and the new record second")
     func combineArgumentOrder() throws {
-        var reduce = KeyedReduceOperator<String, Int>(key: { _ in 0 }, combine: { $0 + $1 })
+        var reduce = KeyedReduceOperator<ClosureReduceFunction<String>, Int>(key: { _ in 0 }, combine: { $0 + $1 })
         var input = Batch(["a", "b", "c"])
         var output = Batch<String>()
         try reduce.process(&input, into: &output)
@@ -46,7 +46,7 @@ import Testing
 
     @Test("a throwing combine raises RecordFailure with the record's index and description")
     func throwingCombine() {
-        var reduce = KeyedReduceOperator<Reading, String>(key: { $0.sensor }, combine: { _, next in
+        var reduce = KeyedReduceOperator<ClosureReduceFunction<Reading>, String>(key: { $0.sensor }, combine: { _, next in
             if next.value < 0 { throw UserError(value: next.value) }
             return next
         })
@@ -62,7 +62,7 @@ import Testing
 
     @Test("a throwing key selector raises RecordFailure with the record's index")
     func throwingKey() {
-        var reduce = KeyedReduceOperator<Int, Int>(key: { value in
+        var reduce = KeyedReduceOperator<ClosureReduceFunction<Int>, Int>(key: { value in
             if value == 3 { throw UserError(value: 3) }
             return value
         }, combine: { $0 + $1 })
@@ -76,7 +76,7 @@ import Testing
 
     @Test("a key that is not equal to itself (NaN) raises RecordFailure blaming the key, and keeps no state for it")
     func nanKey() {
-        var reduce = KeyedReduceOperator<Double, Double>(key: { $0 }, combine: { $0 + $1 })
+        var reduce = KeyedReduceOperator<ClosureReduceFunction<Double>, Double>(key: { $0 }, combine: { $0 + $1 })
         var input = Batch([1.0, .nan])
         var output = Batch<Double>()
         let failure = #expect(throws: RecordFailure.self) { try reduce.process(&input, into: &output) }

@@ -81,6 +81,13 @@ public enum JobBuilder {
     }
 
     @inlinable
+    public static func buildPartialBlock<Element, Key, Function: ReduceFunction>(
+        accumulated keyed: _KeyedPipeline<Element, Key>, next reduce: ReduceWith<Function>
+    ) -> _OpenPipeline<Element> where Function.Element == Element {
+        keyed.reducing(reduce)
+    }
+
+    @inlinable
     public static func buildPartialBlock<Element, Key, Function: AggregateFunction>(
         accumulated keyed: _KeyedPipeline<Element, Key>, next aggregate: Aggregate<Function>
     ) -> _OpenPipeline<Keyed<Key, Function.Result>> where Function.Input == Element {
@@ -92,6 +99,29 @@ public enum JobBuilder {
         accumulated keyed: _KeyedPipeline<Element, Key>, next aggregate: Aggregate<CountAggregate>
     ) -> _OpenPipeline<Keyed<Key, Int>> {
         keyed.aggregating(aggregate)
+    }
+
+    // The common mistakes, said in the user's terms instead of the builder's types.
+
+    @available(*, unavailable, message: "Reduce keeps a value per key: put a KeyBy { (record: T) in key } right before it")
+    public static func buildPartialBlock<Head: _PipelineHead, Element>(
+        accumulated head: Head, next reduce: Reduce<Element>
+    ) -> _OpenPipeline<Element> {
+        fatalError("unavailable")
+    }
+
+    @available(*, unavailable, message: "ReduceWith keeps a value per key: put a KeyBy { (record: T) in key } right before it")
+    public static func buildPartialBlock<Head: _PipelineHead, Function: ReduceFunction>(
+        accumulated head: Head, next reduce: ReduceWith<Function>
+    ) -> _OpenPipeline<Function.Element> {
+        fatalError("unavailable")
+    }
+
+    @available(*, unavailable, message: "Aggregate keeps an accumulator per key: put a KeyBy { (record: T) in key } right before it")
+    public static func buildPartialBlock<Head: _PipelineHead, Function: AggregateSpecification>(
+        accumulated head: Head, next aggregate: Aggregate<Function>
+    ) -> _OpenPipeline<Head.Output> {
+        fatalError("unavailable")
     }
 
     @inlinable

@@ -29,6 +29,12 @@ public struct KeyedStream<Element: Sendable, Key: Hashable & Sendable & StableHa
         adopt(keyed.reducing(Reduce(combine)))
     }
 
+    /// ``reduce(_:)`` with a ``ReduceFunction`` type, inlined into the operator's loop.
+    @inlinable
+    public func reduce<Function: ReduceFunction>(_ function: Function) -> DataStream<Element> where Function.Element == Element {
+        adopt(keyed.reducing(ReduceWith(function)))
+    }
+
     /// For every record, updates its key's accumulator and emits `Keyed(key, result)`.
     @inlinable
     public func aggregate<Function: AggregateFunction>(_ function: Function) -> DataStream<Keyed<Key, Function.Result>>

@@ -2,6 +2,7 @@ import FlowCore
 public import FlowGraph
 import FlowPlanner
 public import FlowRuntime
+public import Logging
 
 /// A dataflow job: its graph, how it runs, and its plan.
 ///
@@ -49,6 +50,13 @@ public struct Job: Sendable {
         try self.init(graph: graph, configuration: configuration)
     }
 
+    /// A pipeline that does not end in a sink is not a job.
+    @available(*, unavailable, message: "a job ends with a Sink: add one as its last stage, such as Sink(.print()) or Sink(.collect(into: results))")
+    public init<Head: _PipelineHead>(_ name: String, configuration: ExecutionConfiguration = ExecutionConfiguration(),
+                                     @JobBuilder _ body: () -> Head) throws {
+        fatalError("unavailable")
+    }
+
     /// A job built with the fluent API, for graphs that branch and merge.
     ///
     /// - Throws: ``FlowError`` `.invalidGraph` for a misuse of the fluent API or a bad graph,
@@ -73,9 +81,17 @@ public struct Job: Sendable {
     /// The job's name.
     public var name: String { graph.name }
 
-    /// The physical plan as text, DOT or JSON; fused stages are shown inside one task.
+    /// The physical plan as text, DOT or JSON; fused stages are shown inside one task. Tasks show
+    /// the backend ``run()`` runs them on (the configuration's, unless a stage chose one); see
+    /// ``explain(_:on:)`` for a run on another backend. The plan's warnings come last.
     public func explain(_ format: ExplainFormat = .text) -> String {
         plan.explain(format)
+    }
+
+    /// The plan as ``run(on:)`` and ``start(on:)`` run it: every task whose stages chose no backend
+    /// is shown on `backend`.
+    public func explain(_ format: ExplainFormat = .text, on backend: some ExecutionBackend) -> String {
+        plan.placed(on: backend.kind).explain(format)
     }
 
     /// Runs the job here until its input ends, and returns the counts of every stage. Tasks whose
@@ -99,7 +115,17 @@ public struct Job: Sendable {
         try await JobExecution(plan: plan, backend: backend).run()
     }
 
-    /// Starts the job in the background and returns a handle to watch, await or cancel it.
+    /// Runs the job like ``run(on:)``, logging its start, plan, warnings and end to `logger`
+    /// (see ``FlowRuntime/JobExecution``: `info` for the start and the end, `debug` for the plan,
+    /// `warning` for each plan warning, `error` for a failure with its stage).
+    ///
+    /// - Throws: ``FlowError``: the failing stage with the root cause, or `.cancelled`.
+    @discardableResult
+    public func run(on backend: some ExecutionBackend, logger: Logger) async throws -> JobResult {
+        try await JobExecution(plan: plan, backend: backend, logger: logger).run()
+    }
+
+    /// Starts the job in the background and returns a handle to watch, await, stop or cancel it.
     public func start() -> JobHandle {
         JobHandle(execution: JobExecution(plan: plan))
     }
@@ -107,5 +133,10 @@ public struct Job: Sendable {
     /// Starts the job in the background on `backend` and returns a handle.
     public func start(on backend: some ExecutionBackend) -> JobHandle {
         JobHandle(execution: JobExecution(plan: plan, backend: backend))
+    }
+
+    /// Starts the job in the background on `backend`, logging to `logger`, and returns a handle.
+    public func start(on backend: some ExecutionBackend, logger: Logger) -> JobHandle {
+        JobHandle(execution: JobExecution(plan: plan, backend: backend, logger: logger))
     }
 }

@@ -1,6 +1,7 @@
 public import FlowRuntime
 
-/// A job running in the background, from ``Job/start(on:)``.
+/// A job running in the background, from ``Job/start(on:)``: stop it gracefully (``stop()``) or at
+/// once (``cancel()``), and await its ``result``.
 ///
 /// ## Concurrency
 /// `Sendable`: any task may cancel the job, read its metrics or await its result. The handle owns
@@ -14,7 +15,14 @@ public final class JobHandle: Sendable {
         task = Task { try await execution.run() }
     }
 
-    /// Asks the job to stop; ``result`` then throws `.cancelled` (unless the job had finished).
+    /// Stops the job gracefully: its sources end after the records they have read, the job drains
+    /// what is in flight, every sink finishes its output, and ``result`` returns the counts
+    /// (Flink's `stop --drain`). For a job that must stop at once, ``cancel()``.
+    public func stop() {
+        execution.stop()
+    }
+
+    /// Asks the job to stop at once; ``result`` then throws `.cancelled` (unless the job had finished).
     public func cancel() {
         execution.cancel()
         task.cancel()

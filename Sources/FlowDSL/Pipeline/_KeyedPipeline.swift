@@ -24,10 +24,18 @@ public struct _KeyedPipeline<Element: Sendable, Key: Hashable & Sendable & Stabl
     /// Adds a running reduce per key.
     @inlinable
     public func reducing(_ reduce: Reduce<Element>) -> _OpenPipeline<Element> {
+        var typed = ReduceWith(ClosureReduceFunction(reduce.combine))
+        typed.attributes = reduce.attributes
+        return reducing(typed)
+    }
+
+    /// Adds a running reduce per key with a ``ReduceFunction`` type.
+    @inlinable
+    public func reducing<Function: ReduceFunction>(_ reduce: ReduceWith<Function>) -> _OpenPipeline<Element> where Function.Element == Element {
         let key = keyBy.key
-        let combine = reduce.combine
+        let function = reduce.function
         let body = TransformBody<Element, Element>(stageCount: 1) {
-            AnyOperator(KeyedReduceOperator(key: key, combine: combine))
+            AnyOperator(KeyedReduceOperator(key: key, function: function))
         }
         return base.appending(reduce.attributes, body: .transform(body), isKeyed: true).pipeline
     }

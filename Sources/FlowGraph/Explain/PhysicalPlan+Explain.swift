@@ -42,6 +42,7 @@ extension PhysicalPlan {
                 lines.append("  ──\(edge.label)──► Task \(edge.to)")
             }
         }
+        lines += warnings.map(\.description)
         return lines.joined(separator: "\n")
     }
 
@@ -104,6 +105,14 @@ extension PhysicalPlan {
         var channelCredits: Int
         var tasks: [TaskJSON]
         var edges: [EdgeJSON]
+        var warnings: [WarningJSON]
+    }
+
+    private struct WarningJSON: Encodable {
+        var code: String
+        var stage: String
+        var uid: String
+        var message: String
     }
 
     private func explainJSON() -> String {
@@ -118,7 +127,8 @@ extension PhysicalPlan {
                          backend: task.backend.name, backendIsUserSet: task.backendIsUserSet, fused: task.isFused, pieces: task.loopCount, sourceStages: task.sourceStageCount,
                          stages: task.stages.map { StageJSON(kind: $0.kind, name: $0.name, uid: $0.uid, uidIsUserSet: $0.uidIsUserSet) })
             },
-            edges: edges.map { EdgeJSON(from: $0.from, to: $0.to, partitioning: $0.partitioning.name, sideOutput: $0.sideOutput?.id) }
+            edges: edges.map { EdgeJSON(from: $0.from, to: $0.to, partitioning: $0.partitioning.name, sideOutput: $0.sideOutput?.id) },
+            warnings: warnings.map { WarningJSON(code: $0.code.rawValue, stage: $0.stageName, uid: $0.stageID, message: $0.message) }
         )
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]

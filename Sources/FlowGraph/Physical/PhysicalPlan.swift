@@ -192,12 +192,16 @@ public struct PhysicalPlan: Sendable {
     public var edges: [PhysicalEdge]
     /// How records move.
     public var configuration: ExecutionConfiguration
+    /// What the planner accepted but the user should know (a stateful stage without a uid).
+    public var warnings: [PlanWarning]
 
-    public init(jobName: String, tasks: [PhysicalTask], edges: [PhysicalEdge], configuration: ExecutionConfiguration) {
+    public init(jobName: String, tasks: [PhysicalTask], edges: [PhysicalEdge], configuration: ExecutionConfiguration,
+                warnings: [PlanWarning] = []) {
         self.jobName = jobName
         self.tasks = tasks
         self.edges = edges
         self.configuration = configuration
+        self.warnings = warnings
     }
 
     /// Edges into task `id`.

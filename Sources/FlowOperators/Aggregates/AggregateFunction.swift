@@ -105,3 +105,25 @@ extension AggregateSpecification where Self == CountAggregate {
     /// Counts the records of each key.
     public static var count: CountAggregate { CountAggregate() }
 }
+
+// `Aggregate(.sum { … })` is what a user writes by analogy with `Aggregate(.count)`, but Swift does
+// not infer a closure literal as `@Sendable` through an implicit member of a generic parameter, so
+// it cannot compile; these say what to write instead of "converting non-Sendable function value".
+
+extension AggregateSpecification {
+    @available(*, unavailable, message: "write Aggregate.sum { (record: T) in value } (Swift cannot pass a @Sendable closure through Aggregate(.sum { … }))")
+    public static func sum<Input, Value>(_ value: @escaping (Input) throws -> Value) -> Self
+    where Self == SumAggregate<Input, Value> { fatalError("unavailable") }
+
+    @available(*, unavailable, message: "write Aggregate.min { (record: T) in value } (Swift cannot pass a @Sendable closure through Aggregate(.min { … }))")
+    public static func min<Input, Value>(_ value: @escaping (Input) throws -> Value) -> Self
+    where Self == MinAggregate<Input, Value> { fatalError("unavailable") }
+
+    @available(*, unavailable, message: "write Aggregate.max { (record: T) in value } (Swift cannot pass a @Sendable closure through Aggregate(.max { … }))")
+    public static func max<Input, Value>(_ value: @escaping (Input) throws -> Value) -> Self
+    where Self == MaxAggregate<Input, Value> { fatalError("unavailable") }
+
+    @available(*, unavailable, message: "write Aggregate.average { (record: T) in value } (Swift cannot pass a @Sendable closure through Aggregate(.average { … }))")
+    public static func average<Input>(_ value: @escaping (Input) throws -> Double) -> Self
+    where Self == AverageAggregate<Input> { fatalError("unavailable") }
+}

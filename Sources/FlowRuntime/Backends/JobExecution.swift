@@ -1,5 +1,6 @@
 package import FlowCore
 public import FlowGraph
+public import Logging
 import Synchronization
 
 /// The outcome of a job that ran to the end of its input.
@@ -27,6 +28,12 @@ public struct JobResult: Sendable, CustomStringConvertible {
 /// stops every other task (parked ones are woken) and is what ``run()`` throws; no thread or
 /// task outlives ``run()``.
 ///
+/// A run logs to its `logger` (swift-log; by default one that discards everything, so a library
+/// user sees nothing unless they pass theirs): the start (`info`, with the job, tasks, instances
+/// and backend), the plan (`debug`, as `explain()` prints it) and its warnings (`warning`), and the
+/// end (`info` with the records and the duration; `error` with the code, stage and subtask of a
+/// failure; `notice` for a cancelled or stopped run).
+///
 /// ## Concurrency
 /// `Sendable`: ``metrics()`` and ``cancel()`` may be called from any thread while ``run()`` runs.
 public final class JobExecution: Sendable {
@@ -46,6 +53,10 @@ public final class JobExecution: Sendable {
     /// instances exist (they are handled at the instance's first step).
     private let mailboxes: [[TaskMailbox]]
     private let collector = SnapshotCollector()
+    /// Where the run's events go.
+    private let logger: Logger
+    /// Whether ``stop()`` was called (for the log).
+    private let stopRequested = Atomic<Bool>(false)
 
     /// An execution of `plan` as planned: unplaced tasks run on the configuration's backend,
     /// with that backend's default settings.
@@ -54,16 +65,23 @@ public final class JobExecution: Sendable {
     }
 
     /// An execution of `plan` whose unplaced tasks run on `backend`.
-    public convenience init(plan: PhysicalPlan, backend: any ExecutionBackend) {
-        self.init(plan: plan, backend: backend, processingTime: nil, restoring: [:])
+    public convenience init(plan: PhysicalPlan, backend: any ExecutionBackend, logger: Logger = JobExecution.silentLogger) {
+        self.init(plan: plan, backend: backend, processingTime: nil, restoring: [:], logger: logger)
     }
+
+    /// A logger that discards everything: what a run logs to unless given one.
+    public static var silentLogger: Logger { Logger(label: "flow", factory: { _ in SwiftLogNoOpLogHandler() }) }
 
     /// An execution that reads processing time from `processingTime` (if given) and resumes each
     /// stage from `restoring[uid]`, the snapshots of all its old instances (cut here to each new
     /// instance's key groups and splits). The checkpoint issue makes this public as
     /// `Job.run(resumingFrom:)`.
-    package init(plan: PhysicalPlan, backend: any ExecutionBackend, processingTime: ProcessingTimeService?, restoring: [String: [OperatorSnapshot]]) {
+    package init(plan: PhysicalPlan, backend: any ExecutionBackend, processingTime: ProcessingTimeService?, restoring: [String: [OperatorSnapshot]],
+                 logger: Logger = JobExecution.silentLogger) {
         self.plan = plan.placed(on: backend.kind)
+        var logger = logger
+        logger[metadataKey: "job"] = "\(plan.jobName)"
+        self.logger = logger
         self.backend = backend
         registry = MetricsRegistry(plan: self.plan)
         self.processingTime = processingTime
@@ -103,12 +121,70 @@ public final class JobExecution: Sendable {
         activeControl.withLock { $0 = control }
         defer { activeControl.withLock { $0 = nil } }
         if cancellation.isCancelled { control.cancel() }
-        try await withTaskCancellationHandler {
-            try await execute(control: control)
-        } onCancel: {
-            control.cancel()
+        logStart()
+        do {
+            try await withTaskCancellationHandler {
+                try await execute(control: control)
+            } onCancel: {
+                control.cancel()
+            }
+        } catch {
+            logEnd(error, after: clock.now - start)
+            throw error
         }
-        return JobResult(jobName: plan.jobName, metrics: registry.snapshot(), duration: clock.now - start)
+        let result = JobResult(jobName: plan.jobName, metrics: registry.snapshot(), duration: clock.now - start)
+        // What the sources made and the sinks took.
+        let sources = Set(plan.tasks.compactMap { task in if case .source = task.head { task.stages.first?.uid } else { nil } })
+        let sinks = Set(plan.tasks.compactMap { task in if case .sink = task.tail { task.stages.last?.uid } else { nil } })
+        logger.info("job finished", metadata: [
+            "duration": "\(result.duration)",
+            "sourceRecords": "\(result.metrics.stages.filter { sources.contains($0.uid) }.reduce(0) { $0 + $1.recordsOut })",
+            "sinkRecords": "\(result.metrics.stages.filter { sinks.contains($0.uid) }.reduce(0) { $0 + $1.recordsIn })",
+            "stopped": "\(stopRequested.load(ordering: .relaxed))",
+        ])
+        return result
+    }
+
+    /// Ends every source now: each passes on its final watermark and the end of input after the
+    /// records it has read, so the job drains what is in flight, every stage finishes and every
+    /// sink finishes its output, and ``run()`` returns its result (Flink's `stop --drain`). What a
+    /// source has not read yet is not read. Safe to call at any time, more than once, and before
+    /// ``run()``.
+    public func stop() {
+        if stopRequested.exchange(true, ordering: .relaxed) == false {
+            logger.notice("stopping the job: its sources end and it drains")
+        }
+        for (index, task) in plan.tasks.enumerated() {
+            guard case .source = task.head else { continue }
+            for subtask in 0..<task.parallelism { post(.endInput, toTask: index, subtask: subtask) }
+        }
+    }
+
+    private func logStart() {
+        let instances = plan.tasks.reduce(0) { $0 + $1.parallelism }
+        logger.info("job started", metadata: [
+            "tasks": "\(plan.tasks.count)", "instances": "\(instances)", "backend": "\(backend.kind)",
+        ])
+        if logger.logLevel <= .debug { logger.debug("plan\n\(plan.explain())") }
+        for warning in plan.warnings {
+            logger.warning("\(warning.message)", metadata: ["stage": "\(warning.stageName)", "uid": "\(warning.stageID)"])
+        }
+    }
+
+    private func logEnd(_ error: any Error, after duration: Duration) {
+        guard let error = error as? FlowError else {
+            logger.error("job failed: \(error)", metadata: ["duration": "\(duration)"])
+            return
+        }
+        if error.code == .cancelled {
+            logger.notice("job cancelled", metadata: ["duration": "\(duration)"])
+            return
+        }
+        var metadata: Logger.Metadata = ["code": "\(error.code)", "duration": "\(duration)"]
+        if let stage = error.stageName { metadata["stage"] = "\(stage)" }
+        if let uid = error.stageID { metadata["uid"] = "\(uid)" }
+        if let subtask = error.subtask { metadata["subtask"] = "\(subtask)" }
+        logger.error("job failed: \(error.message)", metadata: metadata)
     }
 
     /// Asks the run to stop; ``run()`` then throws `.cancelled`. Parked, idle and suspended tasks

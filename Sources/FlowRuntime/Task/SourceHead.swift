@@ -37,12 +37,22 @@ final class SourceHead<Output: Sendable>: TaskHeadDriver {
             // nothing, and would otherwise hold such a source to one element per back-off.
             return made > 0 && until == nil ? .progressed : .idle(until: until)
         case .finished:
-            try await source.endOfSource()
-            hasEnded = true
-            // Released as soon as it is exhausted, not when the job ends.
-            await source.close()
+            try await end()
             return .progressed
         }
+    }
+
+    /// Ends the source after the records read so far (the job is stopped with drain).
+    override func endInput() async throws {
+        try await end()
+    }
+
+    /// Passes on the final watermark and the end of input, and releases the reader at once, not
+    /// when the job ends.
+    private func end() async throws {
+        try await source.endOfSource()
+        hasEnded = true
+        await source.close()
     }
 
     override func drain() -> DrainResult { first.drain() }

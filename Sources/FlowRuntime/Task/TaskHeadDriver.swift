@@ -31,4 +31,7 @@ class TaskHeadDriver {
     /// Takes checkpoint `id` at the source, if the head has one: stores its position and sends the
     /// barrier. A head that reads channels waits for the barrier to arrive on them instead.
     func triggerCheckpoint(_ id: Int64) async throws {}
+    /// Ends the head's source now, as if exhausted (``MailboxAction/endInput``). A head that reads
+    /// channels ends when they do, and ignores it.
+    func endInput() async throws {}
 }

@@ -152,6 +152,8 @@ final class TaskInstance: @unchecked Sendable {
                 for stage in stages { try await stage.checkpointComplete(id) }
             case .checkpointAborted(let id):
                 for stage in stages { await stage.checkpointAborted(id) }
+            case .endInput:
+                if !head.hasEnded { try await head.endInput() }
             }
         }
         mailbox.handled(actions.count)

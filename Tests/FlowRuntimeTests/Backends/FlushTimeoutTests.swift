@@ -63,8 +63,9 @@ struct FlushTimeoutTests {
         let sizes = BatchSizes()
         // The sink in a task of its own: what it receives is what the Map's task sent. The tasks'
         // first steps are small (their pacers start at one record); the routers fill batches
-        // across them.
-        let job = try Job("fast", configuration: ExecutionConfiguration(batchSize: 256)) {
+        // across them. The flush timeout is long, so a thread descheduled for a millisecond by
+        // other tests' work does not flush a partial batch (the default 1 ms did, under load).
+        let job = try Job("fast", configuration: ExecutionConfiguration(batchSize: 256, flushTimeout: .seconds(10))) {
             Source.generator(count: 256 * 200) { (n: Int64) in Int(n) }
             Map { (x: Int) in x }.disableChaining()
             Sink(WriterSink { SizeWriter(sizes: sizes) }).disableChaining()
