@@ -12,6 +12,9 @@ public final class JobHandle: Sendable {
 
     init(execution: JobExecution) {
         self.execution = execution
+        // Unstructured by design: the job runs in the background, owned by this handle, which
+        // cancels it (``cancel()``), stops it (``stop()``) or awaits it (``result``); the run
+        // itself ends every thread and task it started before it returns.
         task = Task { try await execution.run() }
     }
 

@@ -178,6 +178,9 @@ public final class TaskSignal: @unchecked Sendable {
     /// Suspends until ``notify()`` is called or `deadline` passes, whichever comes first.
     public func waitAsync(until deadline: ContinuousClock.Instant) async {
         if takePermit() { return }
+        // Unstructured, as a waiter cannot be both a child task and the thing it waits for: the
+        // timer only notifies (weakly held, so it keeps nothing alive) and is cancelled as soon as
+        // the wait ends, so it outlives this call by at most its cancellation.
         let timer = Task { [weak self] in
             try? await Task.sleep(until: deadline, clock: .continuous)
             self?.notify()
