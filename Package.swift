@@ -58,6 +58,7 @@ let package = Package(
 
         .executableTarget(name: "WordCount", dependencies: ["Flow"], path: "Examples/WordCount", exclude: ["README.md"]),
         .executableTarget(name: "BidStream", dependencies: ["Flow"], path: "Examples/BidStream", exclude: ["README.md"]),
+        .executableTarget(name: "PlanWorker", dependencies: ["Flow"], path: "Examples/PlanWorker", exclude: ["README.md"]),
         .executableTarget(
             name: "ServiceJob",
             dependencies: ["Flow", "FlowServiceLifecycle", .product(name: "Logging", package: "swift-log"),

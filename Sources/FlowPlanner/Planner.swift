@@ -38,6 +38,7 @@ public struct Planner: Sendable {
                                 maxParallelism: maxParallelism, configuration: configuration)
         var plan = fusion.run()
         plan.warnings = Self.warnings(graph, order: validated.order, uids: uids)
+        plan.registry = PlanRegistry(graph: graph, uids: uids, order: validated.order)
         return plan
     }
 

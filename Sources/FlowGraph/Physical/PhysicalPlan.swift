@@ -182,7 +182,9 @@ extension ExecutionConfiguration {
 
 /// The plan the runtime executes: tasks, edges and how records move.
 ///
-/// A worker receives a `PhysicalPlan`, never a DSL: the plan is everything needed to run.
+/// A worker runs a `PhysicalPlan`, never a DSL. The plan holds the job's code (its factories), so
+/// it stays in its process; what travels to a worker is its ``descriptor``, which the worker binds
+/// to the ``PlanRegistry`` of the job it built from the same code (``init(_:boundTo:)``).
 public struct PhysicalPlan: Sendable {
     /// The job's name.
     public var jobName: String
@@ -194,6 +196,9 @@ public struct PhysicalPlan: Sendable {
     public var configuration: ExecutionConfiguration
     /// What the planner accepted but the user should know (a stateful stage without a uid).
     public var warnings: [PlanWarning]
+    /// The job's code by the keys ``descriptor`` names it with, for binding a descriptor from
+    /// another process (``init(_:boundTo:)``); set by the planner, `nil` for a plan built by hand.
+    public var registry: PlanRegistry?
 
     public init(jobName: String, tasks: [PhysicalTask], edges: [PhysicalEdge], configuration: ExecutionConfiguration,
                 warnings: [PlanWarning] = []) {

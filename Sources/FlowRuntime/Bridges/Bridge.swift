@@ -1,3 +1,4 @@
+package import FlowGraph
 public import FlowCore
 
 /// The sending end of a bridge: the edge between two task instances.
@@ -72,5 +73,28 @@ extension BridgeSender {
     @inline(__always)
     public func send(_ element: consuming StreamElement<Element>) {
         send(consume element, bytes: 0)
+    }
+}
+
+/// Makes the bridges of a plan's edges, one per pair of sending and receiving instances an edge
+/// joins: the one place a task learns what carries its records. A run uses
+/// ``LocalBridgeFactory`` (in-process rings); a network bridge between processes (a TCP link whose
+/// receiver announces credit, as Specs/CreditProtocol.md describes) is another factory, without a
+/// change to the tasks, which see only ``BridgeSender`` and ``BridgeReceiver``.
+package protocol BridgeFactory: Sendable {
+    /// The bridge from instance `sender` of `edge`'s sending task to instance `receiver` of its
+    /// receiving task, carrying `Element` records with `slots` credits; `senderSignal` and
+    /// `receiverSignal` are the instances' signals it notifies.
+    func makeBridge<Element>(_ type: Element.Type, edge: PhysicalEdge, sender: Int, receiver: Int, slots: Int,
+                             senderSignal: TaskSignal, receiverSignal: TaskSignal) -> any BridgeSender<Element> & BridgeReceiver<Element> & BridgeGauges
+}
+
+/// The bridges of a run in one process: lock-free rings (``RingBridge``).
+package struct LocalBridgeFactory: BridgeFactory {
+    package init() {}
+
+    package func makeBridge<Element>(_ type: Element.Type, edge: PhysicalEdge, sender: Int, receiver: Int, slots: Int,
+                                     senderSignal: TaskSignal, receiverSignal: TaskSignal) -> any BridgeSender<Element> & BridgeReceiver<Element> & BridgeGauges {
+        RingBridge<Element>(slots: slots, sender: senderSignal, receiver: receiverSignal)
     }
 }

@@ -19,6 +19,8 @@ struct TaskBuilder {
     let mailboxes: [[TaskMailbox]]
     /// Where instances deliver the snapshots they take.
     let collector: SnapshotCollector
+    /// What makes the bridges of the plan's edges.
+    let bridges: any BridgeFactory
 
     /// channels[edge][sender][receiver], erased; `nil` where a forward edge has no bridge.
     private var channels: [[[AnyObject?]]] = []
@@ -26,7 +28,9 @@ struct TaskBuilder {
     private var signals: [[TaskSignal]] = []
 
     init(plan: PhysicalPlan, registry: MetricsRegistry, flushClock: FlushClock, processingTime: ProcessingTimeService = .system,
-         restored: [String: [OperatorSnapshot]] = [:], mailboxes: [[TaskMailbox]]? = nil, collector: SnapshotCollector = SnapshotCollector()) {
+         restored: [String: [OperatorSnapshot]] = [:], mailboxes: [[TaskMailbox]]? = nil, collector: SnapshotCollector = SnapshotCollector(),
+         bridges: any BridgeFactory = LocalBridgeFactory()) {
+        self.bridges = bridges
         self.plan = plan
         self.registry = registry
         self.flushClock = flushClock
@@ -61,7 +65,8 @@ struct TaskBuilder {
             return try (0..<sender.parallelism).map { from in
                 try (0..<receiver.parallelism).map { to in
                     if case .forward = edge.partitioning, from != to { return nil }
-                    let maker = BridgeMaker(slots: slots, sender: signals[edge.from][from], receiver: signals[edge.to][to])
+                    let maker = BridgeMaker(factory: bridges, edge: edge, sender: from, receiver: to, slots: slots,
+                                            senderSignal: signals[edge.from][from], receiverSignal: signals[edge.to][to])
                     // A side output's edge carries its tag's records, not the task's main output.
                     let bridge = try edge.sideOutput.map { try Self.openSideOutput($0.type, maker) } ?? Self.visitOutputType(of: sender, maker)
                     registry.register(edge: edgeIndex, from: from, to: to, gauges: bridge)
@@ -249,12 +254,19 @@ protocol ElementTypeVisitor {
     func visit<Element>(_ type: Element.Type) throws -> Result
 }
 
+/// Makes one bridge through the run's ``BridgeFactory``, once the record type is known.
 private struct BridgeMaker: ElementTypeVisitor {
+    let factory: any BridgeFactory
+    let edge: PhysicalEdge
+    let sender: Int
+    let receiver: Int
     let slots: Int
-    let sender: TaskSignal
-    let receiver: TaskSignal
+    let senderSignal: TaskSignal
+    let receiverSignal: TaskSignal
+
     func visit<Element>(_ type: Element.Type) throws -> any BridgeGauges {
-        RingBridge<Element>(slots: slots, sender: sender, receiver: receiver)
+        factory.makeBridge(Element.self, edge: edge, sender: sender, receiver: receiver, slots: slots, senderSignal: senderSignal,
+                           receiverSignal: receiverSignal)
     }
 }
 
@@ -275,7 +287,7 @@ private struct InputHeadMaker: ElementTypeVisitor {
             throw FlowError(.internalError, "task '\(taskName)': its body does not consume \(Element.self)")
         }
         let channels = try receivers.map { receiver -> any BridgeReceiver<Element> in
-            guard let channel = receiver.bridge as? RingBridge<Element> else {
+            guard let channel = receiver.bridge as? any BridgeReceiver<Element> else {
                 throw FlowError(.internalError, "task '\(taskName)': an input channel does not carry \(Element.self)")
             }
             return channel
@@ -314,7 +326,7 @@ private struct RouterMaker: ElementTypeVisitor {
             let countsBytes = countingBytes && routers.isEmpty
             let receiver = plan.tasks[edge.to]
             let senders = try channels[edgeIndex][subtask].compactMap { $0 }.map { object -> any BridgeSender<Element> in
-                guard let channel = object as? RingBridge<Element> else {
+                guard let channel = object as? any BridgeSender<Element> else {
                     throw FlowError(.internalError, "task '\(task.name)': an output channel does not carry \(Element.self)")
                 }
                 return channel
