@@ -41,36 +41,7 @@ public struct PrintSink: GenericSinkSpecification {
     }
 }
 
-/// Drops every record (counting them in the job's metrics).
-public struct DiscardSink: GenericSinkSpecification {
-    public var kind: String { "Discard" }
-
-    public init() {}
-
-    public func makeWriter<Input: Sendable>(for type: Input.Type) -> AnyOperator<Input, Never> {
-        AnyOperator(writer: Writer<Input>())
-    }
-
-    struct Writer<Input: Sendable>: SinkWriter {
-        @inlinable
-        mutating func write(_ batch: inout Batch<Input>) async throws {
-            batch.removeAll(keepingCapacity: true)
-        }
-
-        mutating func writeImmediately(_ batch: inout Batch<Input>) -> Bool {
-            batch.removeAll(keepingCapacity: true)
-            return true
-        }
-    }
-}
-
 extension SinkSpecification where Self == PrintSink {
     /// Prints each record to standard output.
     public static func print(prefix: String = "") -> PrintSink { PrintSink(prefix: prefix) }
 }
-
-extension SinkSpecification where Self == DiscardSink {
-    /// Drops every record.
-    public static var discard: DiscardSink { DiscardSink() }
-}
-

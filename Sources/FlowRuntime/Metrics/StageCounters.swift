@@ -30,13 +30,3 @@ public final class StageCounters: Sendable {
     @usableFromInline func addInValue(_ count: Int) { recordsInValue.add(count, ordering: .relaxed) }
     @usableFromInline func addOutValue(_ count: Int) { recordsOutValue.add(count, ordering: .relaxed) }
 }
-
-/// A flag that asks a running job to stop.
-public final class CancellationFlag: Sendable {
-    private let value = Atomic<Bool>(false)
-    public init() {}
-    /// Asks the job to stop.
-    public func cancel() { value.store(true, ordering: .releasing) }
-    /// Whether stopping was asked.
-    public var isCancelled: Bool { value.load(ordering: .acquiring) }
-}

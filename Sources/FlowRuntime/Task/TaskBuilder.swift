@@ -65,7 +65,7 @@ struct TaskBuilder {
             return try (0..<sender.parallelism).map { from in
                 try (0..<receiver.parallelism).map { to in
                     if case .forward = edge.partitioning, from != to { return nil }
-                    let maker = BridgeMaker(factory: bridges, edge: edge, sender: from, receiver: to, slots: slots,
+                    let maker = BridgeBuilder(factory: bridges, edge: edge, sender: from, receiver: to, slots: slots,
                                             senderSignal: signals[edge.from][from], receiverSignal: signals[edge.to][to])
                     // A side output's edge carries its tag's records, not the task's main output.
                     let bridge = try edge.sideOutput.map { try Self.openSideOutput($0.type, maker) } ?? Self.visitOutputType(of: sender, maker)
@@ -112,12 +112,12 @@ struct TaskBuilder {
         case .sink(let factory):
             let last = task.stages.count - 1
             let span = StageSpan(stages: task.stages, first: last, count: 1, counters: counters, subtask: subtask)
-            let made = try Self.makeSinkNode(factory, environment: try environment(task.stages[last]), span: span, batchSize: batchSize, pacer: pacer,
+            let built = try Self.makeSinkNode(factory, environment: try environment(task.stages[last]), span: span, batchSize: batchSize, pacer: pacer,
                                              collector: collector)
-            stages.append(made.stage)
-            next = made.object
+            stages.append(built.stage)
+            next = built.object
         case .output:
-            let routers = RouterMaker(plan: plan, task: task, subtask: subtask, channels: channels, clock: flushClock, pacer: pacer,
+            let routers = OutputBuilder(plan: plan, task: task, subtask: subtask, channels: channels, clock: flushClock, pacer: pacer,
                                       sideOutputs: sideOutputs)
             next = try Self.visitOutputType(of: task, routers)
         }
@@ -127,10 +127,10 @@ struct TaskBuilder {
         for piece in task.pieces.reversed() {
             let count = piece.body.stageCount
             let span = StageSpan(stages: task.stages, first: stageEnd - count, count: count, counters: counters, subtask: subtask)
-            let made = try Self.makeOperatorNode(piece.body, environment: try environment(task.stages[span.first]), next: next, span: span,
+            let built = try Self.makeOperatorNode(piece.body, environment: try environment(task.stages[span.first]), next: next, span: span,
                                                  batchSize: batchSize, pacer: pacer, collector: collector)
-            stages.insert(made.stage, at: 0)
-            next = made.object
+            stages.insert(built.stage, at: 0)
+            next = built.object
             stageEnd -= count
         }
         precondition(stageEnd == transformStart, "TaskBuilder: task \(task.id) pieces cover \(task.stages.count - stageEnd) stages, expected \(task.stages.count - transformStart)")
@@ -140,10 +140,10 @@ struct TaskBuilder {
         switch task.head {
         case .source(let factory):
             let span = StageSpan(stages: task.stages, first: 0, count: transformStart, counters: counters, subtask: subtask)
-            let made = try Self.makeSourceHead(factory, environment: try environment(task.stages[0]), first: next, span: span, batchSize: batchSize,
+            let built = try Self.makeSourceHead(factory, environment: try environment(task.stages[0]), first: next, span: span, batchSize: batchSize,
                                                pacer: pacer, collector: collector)
-            stages.insert(made.stage, at: 0)
-            head = made.head
+            stages.insert(built.stage, at: 0)
+            head = built.head
         case .input:
             // Each channel keeps its identity: its edge's position among the task's inputs, and its sender.
             var receivers: [InputChannel] = []
@@ -183,37 +183,37 @@ struct TaskBuilder {
         try visitor.visit(T.Element.self)
     }
 
-    /// A part of the task, made: its node (erased, for the node before it) and its view for the loop.
-    private struct MadeStage {
+    /// A part of the task, built: its node (erased, for the node before it) and its view for the loop.
+    private struct BuiltStage {
         var object: AnyObject
         var stage: any TaskStage
     }
 
     private static func makeOperatorNode(_ body: any TransformFactory, environment: OperatorEnvironment, next: AnyObject, span: StageSpan,
-                                         batchSize: Int, pacer: StepPacer, collector: SnapshotCollector) throws -> MadeStage {
+                                         batchSize: Int, pacer: StepPacer, collector: SnapshotCollector) throws -> BuiltStage {
         try makeOperatorNode(opened: body, environment: environment, next: next, span: span, batchSize: batchSize, pacer: pacer, collector: collector)
     }
 
     private static func makeOperatorNode<F: TransformFactory>(opened factory: F, environment: OperatorEnvironment, next: AnyObject, span: StageSpan,
-                                                              batchSize: Int, pacer: StepPacer, collector: SnapshotCollector) throws -> MadeStage {
+                                                              batchSize: Int, pacer: StepPacer, collector: SnapshotCollector) throws -> BuiltStage {
         guard let next = next as? Node<F.Output> else {
             throw FlowError(.internalError, "stage '\(span.stages[span.first].name)' emits \(F.Output.self) but its downstream consumes another type")
         }
         let node = StageNode(op: factory.makeOperator(environment), next: next, environment: environment, span: span, batchSize: batchSize,
                              pacer: pacer, collector: collector)
-        return MadeStage(object: node, stage: node)
+        return BuiltStage(object: node, stage: node)
     }
 
     private static func makeSinkNode(_ factory: any SinkFactory, environment: OperatorEnvironment, span: StageSpan, batchSize: Int, pacer: StepPacer,
-                                     collector: SnapshotCollector) throws -> MadeStage {
+                                     collector: SnapshotCollector) throws -> BuiltStage {
         makeSinkNode(opened: factory, environment: environment, span: span, batchSize: batchSize, pacer: pacer, collector: collector)
     }
 
     private static func makeSinkNode<F: SinkFactory>(opened factory: F, environment: OperatorEnvironment, span: StageSpan, batchSize: Int,
-                                                     pacer: StepPacer, collector: SnapshotCollector) -> MadeStage {
+                                                     pacer: StepPacer, collector: SnapshotCollector) -> BuiltStage {
         let node = StageNode(op: factory.makeWriter(environment), next: TaskEnd<Never>(), environment: environment, span: span, batchSize: batchSize,
                              pacer: pacer, collector: collector)
-        return MadeStage(object: node, stage: node)
+        return BuiltStage(object: node, stage: node)
     }
 
     private static func makeSourceHead(_ factory: any SourceFactory, environment: OperatorEnvironment, first: AnyObject, span: StageSpan,
@@ -233,7 +233,7 @@ struct TaskBuilder {
     }
 
     private static func makeInputHead(task: PhysicalTask, first: AnyObject, receivers: [InputChannel], pacer: StepPacer) throws -> TaskHeadDriver {
-        let visitor = InputHeadMaker(first: first, receivers: receivers, taskName: task.name, pacer: pacer)
+        let visitor = InputHeadBuilder(first: first, receivers: receivers, taskName: task.name, pacer: pacer)
         if let piece = task.pieces.first { return try openInput(piece.body, visitor) }
         if case .sink(let factory) = task.tail { return try openSinkInput(factory, visitor) }
         throw FlowError(.internalError, "task \(task.id) '\(task.name)' has neither a body nor a sink")
@@ -255,7 +255,7 @@ protocol ElementTypeVisitor {
 }
 
 /// Makes one bridge through the run's ``BridgeFactory``, once the record type is known.
-private struct BridgeMaker: ElementTypeVisitor {
+private struct BridgeBuilder: ElementTypeVisitor {
     let factory: any BridgeFactory
     let edge: PhysicalEdge
     let sender: Int
@@ -276,7 +276,7 @@ private struct InputChannel {
     var bridge: AnyObject
 }
 
-private struct InputHeadMaker: ElementTypeVisitor {
+private struct InputHeadBuilder: ElementTypeVisitor {
     let first: AnyObject
     let receivers: [InputChannel]
     let taskName: String
@@ -296,7 +296,7 @@ private struct InputHeadMaker: ElementTypeVisitor {
     }
 }
 
-private struct RouterMaker: ElementTypeVisitor {
+private struct OutputBuilder: ElementTypeVisitor {
     let plan: PhysicalPlan
     let task: PhysicalTask
     let subtask: Int
@@ -315,7 +315,7 @@ private struct RouterMaker: ElementTypeVisitor {
             if let tag = edge.sideOutput, !tags.contains(where: { $0.id == tag.id }) { tags.append(tag) }
         }
         if tags.isEmpty { return main }
-        let ports = try tags.map { tag in try TaskBuilder.openSideOutput(tag.type, SidePortMaker(routers: self, tag: tag)) }
+        let ports = try tags.map { tag in try TaskBuilder.openSideOutput(tag.type, SidePortBuilder(routers: self, tag: tag)) }
         return SideOutputFanOut(main: main, sides: ports)
     }
 
@@ -359,8 +359,8 @@ private struct RouterMaker: ElementTypeVisitor {
 
 /// Builds the port of one side output: its collector, registered for the task's operators, and
 /// an output node over the edges that carry it.
-private struct SidePortMaker: ElementTypeVisitor {
-    let routers: RouterMaker
+private struct SidePortBuilder: ElementTypeVisitor {
+    let routers: OutputBuilder
     let tag: AnySideOutput
 
     func visit<Element>(_ type: Element.Type) throws -> any SideOutputPort {
