@@ -13,6 +13,9 @@ import PackageDescription
 let strict: [SwiftSetting] = [
     .enableUpcomingFeature("ExistentialAny"),
     .enableUpcomingFeature("InternalImportsByDefault"),
+    // A warning fails the build of Flow's own modules (SwiftPM applies no warning settings of a
+    // package to the packages that depend on it).
+    .treatAllWarnings(as: .error),
 ]
 
 let package = Package(
