@@ -53,6 +53,16 @@ let service = JobService(job, on: .dispatch, logger: logger) { started in
     say("running: send SIGTERM or press Ctrl-C to stop")
 }
 let group = ServiceGroup(services: [service], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
+// `--max-seconds N`: shut down gracefully after N seconds even without a signal (a test that starts
+// this process passes it, so the process cannot outlive a test that died).
+let arguments = CommandLine.arguments
+if let flag = arguments.firstIndex(of: "--max-seconds"), flag + 1 < arguments.count, let seconds = Int(arguments[flag + 1]) {
+    Task {
+        try await Task.sleep(for: .seconds(seconds))
+        say("max-seconds reached: shutting down")
+        await group.triggerGracefulShutdown()
+    }
+}
 try await group.run()
 
 let made = handle.withLock { $0 }?.metrics().stages.first { $0.uid == "numbers" }?.recordsOut ?? -1

@@ -34,6 +34,7 @@ import Glibc
         let executable = try #require(Self.executable, "cannot find the ServiceJob example next to \(CommandLine.arguments[0])")
         let process = Process()
         process.executableURL = executable
+        process.arguments = ["--max-seconds", "60"]  // it ends by itself if this test dies
         let output = Pipe()
         let errors = Pipe()
         process.standardOutput = output

@@ -195,7 +195,7 @@ struct SourceFusionTests {
         #expect(outputs == [[10, 20, 30], [70, 80, 90], [40, 50, 60]])
     }
 
-    @Test("A chain the planner splits keeps the source on its own, and the output is unchanged")
+    @Test("A chain the planner splits keeps the part before the split fused with its source, and the output is unchanged")
     func brokenChain() async throws {
         let out = CollectedRecords<Int>()
         let job = try Job("split") {
@@ -204,9 +204,53 @@ struct SourceFusionTests {
             Map { (value: Int) in value * 2 }.disableChaining()
             Sink(.collect(into: out))
         }
-        #expect(job.plan.tasks[0].sourceStageCount == 1, "the composed source covers both maps; only the first fuses")
+        #expect(job.plan.tasks[0].sourceStageCount == 2, "the source runs the map before the split")
         try await job.run()
         #expect(out.records == (0..<20).map { ($0 + 1) * 2 })
+    }
+
+    @Test("Split anywhere, the stages before the split run in the source's loop and those after it in one composed chain up to the next split")
+    func splitsKeepPrefixesFused() async throws {
+        for split in 1...4 {
+            let out = CollectedRecords<String>()
+            let job = try Job("split at \(split)") {
+                Source(Array(0..<50)).name("numbers")
+                Map { (value: Int) in value + 1 }.disableChaining(split == 1)
+                Filter { (value: Int) in value % 3 != 0 }.disableChaining(split == 2)
+                FlatMap { (value: Int) in [value, -value] }.disableChaining(split == 3)
+                Map { (value: Int) in "v\(value)" }.disableChaining(split == 4)
+                Sink(.collect(into: out))
+            }
+            let tasks = job.plan.tasks
+            #expect(tasks[0].sourceStageCount == split, "split before stage \(split): \(job.explain())")
+            #expect(tasks[0].pieces.isEmpty, "every stage before the split runs inside the source's read")
+            try await job.run()
+            #expect(out.records == expected(0..<50), "split at \(split)")
+        }
+        // After a keyed stage: the pure stages up to a split are one composed piece.
+        let out = CollectedRecords<Int>()
+        let keyed = try Job("keyed split") {
+            Source(Array(0..<30))
+            KeyBy { (value: Int) in value % 2 }
+            Reduce { (a: Int, b: Int) in a + b }.uid("sums")
+            Map { (value: Int) in value * 2 }
+            Filter { (value: Int) in value % 4 == 0 }
+            Map { (value: Int) in value + 1 }
+            Map { (value: Int) in value }.disableChaining()
+            Sink(.collect(into: out))
+        }
+        let reduceTask = try #require(keyed.plan.tasks.first { $0.stages.first?.kind == "Reduce" })
+        #expect(reduceTask.stages.count == 4 && reduceTask.pieces.count == 2 && reduceTask.pieces[1].isStaticChain && reduceTask.pieces[1].body.stageCount == 3,
+                "\(keyed.explain())")
+        try await keyed.run()
+        var sums = [0, 0]
+        var expectedOutput: [Int] = []
+        for value in 0..<30 {
+            sums[value % 2] += value
+            let doubled = sums[value % 2] * 2
+            if doubled % 4 == 0 { expectedOutput.append(doubled + 1) }
+        }
+        #expect(out.records == expectedOutput)
     }
 
     @Test("explain() says how many stages the source runs")
@@ -214,4 +258,9 @@ struct SourceFusionTests {
         let text = try job("explained", Source([1, 2, 3]), into: CollectedRecords()).explain()
         #expect(text.contains("Task 0 [fused, source runs 4 stages]"), "\(text)")
     }
+}
+
+extension ConfigurableStage {
+    /// ``disableChaining()`` if `disabled`, else the stage as it is.
+    fileprivate func disableChaining(_ disabled: Bool) -> Self { disabled ? disableChaining() : self }
 }

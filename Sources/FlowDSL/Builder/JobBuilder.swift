@@ -168,15 +168,16 @@ public struct Union<Element: Sendable>: Sendable {
 public enum FusedStagesBuilder {
     @inlinable
     public static func buildPartialBlock<Stage: FusableStage>(first stage: Stage) -> _FusedStages<Stage> {
-        _FusedStages(chain: stage, stages: [(stage.attributes, TransformBody(prototype: FusedChainOperator(stage)))])
+        _FusedStages(chain: stage, stages: [(stage.attributes, TransformBody(prototype: FusedChainOperator(stage)))], prefixes: [])
     }
 
     @inlinable
     public static func buildPartialBlock<Chain, Next: FusableStage>(
         accumulated stages: _FusedStages<Chain>, next: Next
     ) -> _FusedStages<_Chain2<Chain, Next>> where Chain.Output == Next.Input {
-        _FusedStages(chain: _Chain2(stages.chain, next),
-                     stages: stages.stages + [(next.attributes, TransformBody(prototype: FusedChainOperator(next)))])
+        let chain = _Chain2(stages.chain, next)
+        return _FusedStages(chain: chain, stages: stages.stages + [(next.attributes, TransformBody(prototype: FusedChainOperator(next)))],
+                            prefixes: stages.prefixes + [TransformBody(prototype: FusedChainOperator(chain))])
     }
 }
 
@@ -185,10 +186,13 @@ public enum FusedStagesBuilder {
 public struct _FusedStages<Chain: FusableStage> {
     public var chain: Chain
     public var stages: [(attributes: StageAttributes, body: any TransformFactory)]
+    /// The composed body of every prefix of two stages or more (see ``_PendingPipeline/prefixes``).
+    public var prefixes: [any TransformFactory]
 
     @inlinable
-    public init(chain: Chain, stages: [(attributes: StageAttributes, body: any TransformFactory)]) {
+    public init(chain: Chain, stages: [(attributes: StageAttributes, body: any TransformFactory)], prefixes: [any TransformFactory]) {
         self.chain = chain
         self.stages = stages
+        self.prefixes = prefixes
     }
 }

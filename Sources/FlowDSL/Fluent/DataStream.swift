@@ -133,7 +133,7 @@ public struct DataStream<Element: Sendable> {
     public func fused<Chain>(@FusedStagesBuilder _ stages: () -> _FusedStages<Chain>) -> DataStream<Chain.Output>
     where Chain.Input == Element {
         let built = stages()
-        let pending = _PendingPipeline(base: pipeline, chain: built.chain, stages: built.stages)
+        let pending = _PendingPipeline(base: pipeline, chain: built.chain, stages: built.stages, prefixes: built.prefixes)
         let result = pending.materialize()
         graph._graph = result.graph
         return DataStream<Chain.Output>(graph: graph, tails: result.tails, node: result.tails.first?.node)

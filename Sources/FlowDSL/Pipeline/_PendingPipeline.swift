@@ -15,15 +15,22 @@ public struct _PendingPipeline<Chain: FusableStage>: _PipelineHead {
     public var chain: Chain
     /// Each stage's attributes and own body, in order.
     public var stages: [(attributes: StageAttributes, body: any TransformFactory)]
+    /// The composed body of every prefix of the chain of two stages or more, shortest first (the
+    /// last is the whole chain's): a chain the planner splits keeps the part before the split in
+    /// one specialized loop.
+    public var prefixes: [any TransformFactory]
 
     @inlinable
-    public init(base: _OpenPipeline<Chain.Input>, chain: Chain, stages: [(attributes: StageAttributes, body: any TransformFactory)]) {
+    public init(base: _OpenPipeline<Chain.Input>, chain: Chain, stages: [(attributes: StageAttributes, body: any TransformFactory)],
+                prefixes: [any TransformFactory]) {
         self.base = base
         self.chain = chain
         self.stages = stages
+        self.prefixes = prefixes
     }
 
-    /// Adds the chain's stages to the graph, and the chain itself as a static segment.
+    /// Adds the chain's stages to the graph, and every prefix of the chain (the whole chain too)
+    /// as a static segment.
     @inlinable
     public func materialize() -> _OpenPipeline<Output> {
         materializeNodes().pipeline
@@ -41,8 +48,8 @@ public struct _PendingPipeline<Chain: FusableStage>: _PipelineHead {
             tails = [(id, .forward)]
             nodes.append(id)
         }
-        if nodes.count > 1 {
-            graph.addSegment(nodes, body: TransformBody(prototype: FusedChainOperator(chain)))
+        for (index, body) in prefixes.enumerated() where index + 2 <= nodes.count {
+            graph.addSegment(Array(nodes[..<(index + 2)]), body: body)
         }
         return (_OpenPipeline(graph: graph, tails: tails), nodes)
     }
@@ -53,15 +60,17 @@ extension _PendingPipeline {
     @inlinable
     public init(base: _OpenPipeline<Chain.Input>, first: Chain) {
         self.init(base: base, chain: first,
-                  stages: [(first.attributes, TransformBody(prototype: FusedChainOperator(first)))])
+                  stages: [(first.attributes, TransformBody(prototype: FusedChainOperator(first)))], prefixes: [])
     }
 
     /// This pipeline with `next` fused onto the end of the chain.
     @inlinable
     public func appending<Next: FusableStage>(_ next: Next) -> _PendingPipeline<_Chain2<Chain, Next>> where Next.Input == Chain.Output {
-        _PendingPipeline<_Chain2<Chain, Next>>(
-            base: base, chain: _Chain2(chain, next),
-            stages: stages + [(next.attributes, TransformBody(prototype: FusedChainOperator(next)))])
+        let chain = _Chain2(chain, next)
+        return _PendingPipeline<_Chain2<Chain, Next>>(
+            base: base, chain: chain,
+            stages: stages + [(next.attributes, TransformBody(prototype: FusedChainOperator(next)))],
+            prefixes: prefixes + [TransformBody(prototype: FusedChainOperator(chain))])
     }
 }
 
@@ -84,7 +93,8 @@ public struct _SourcePipeline<Reader: SourceReader>: _PipelineHead {
     @inlinable
     public func appending<Stage: FusableStage>(_ first: Stage) -> _SourceChainPipeline<Reader, Stage> where Stage.Input == Output {
         _SourceChainPipeline(source: source, chain: first,
-                             stages: [(first.attributes, TransformBody(prototype: FusedChainOperator(first)))])
+                             stages: [(first.attributes, TransformBody(prototype: FusedChainOperator(first)))], prefixes: [],
+                             sourcePrefixes: [_SourceChainPipeline<Reader, Stage>.fusedSource(source, first)])
     }
 }
 
@@ -100,38 +110,54 @@ public struct _SourceChainPipeline<Reader: SourceReader, Chain: FusableStage>: _
     public var chain: Chain
     /// Each stage's attributes and own body, in order.
     public var stages: [(attributes: StageAttributes, body: any TransformFactory)]
+    /// The composed body of every prefix of the chain of two stages or more (see ``_PendingPipeline/prefixes``).
+    public var prefixes: [any TransformFactory]
+    /// The source fused with every prefix of the chain, shortest (one stage) first: a chain the
+    /// planner splits keeps the part before the split in the source's read loop.
+    public var sourcePrefixes: [any SourceFactory]
 
     @inlinable
-    public init(source: Source<Reader>, chain: Chain, stages: [(attributes: StageAttributes, body: any TransformFactory)]) {
+    public init(source: Source<Reader>, chain: Chain, stages: [(attributes: StageAttributes, body: any TransformFactory)],
+                prefixes: [any TransformFactory], sourcePrefixes: [any SourceFactory]) {
         self.source = source
         self.chain = chain
         self.stages = stages
+        self.prefixes = prefixes
+        self.sourcePrefixes = sourcePrefixes
+    }
+
+    /// The body of `source` fused with `chain`: its reader pushes each record through the chain.
+    @inlinable
+    static func fusedSource<Prefix: FusableStage>(_ source: Source<Reader>, _ chain: Prefix) -> any SourceFactory where Prefix.Input == Reader.Output {
+        SourceBody(isParallel: source.isParallel, stageCount: 1 + Prefix.stageCount) {
+            AnyOperator(reader: _FusedSourceReader(reader: source.makeReader(), chain: chain), stageCount: 1 + Prefix.stageCount)
+        }
     }
 
     /// This pipeline with `next` fused onto the end of the chain.
     @inlinable
     public func appending<Next: FusableStage>(_ next: Next) -> _SourceChainPipeline<Reader, _Chain2<Chain, Next>>
     where Next.Input == Chain.Output {
-        _SourceChainPipeline<Reader, _Chain2<Chain, Next>>(
-            source: source, chain: _Chain2(chain, next),
-            stages: stages + [(next.attributes, TransformBody(prototype: FusedChainOperator(next)))])
+        let chain = _Chain2(chain, next)
+        return _SourceChainPipeline<Reader, _Chain2<Chain, Next>>(
+            source: source, chain: chain,
+            stages: stages + [(next.attributes, TransformBody(prototype: FusedChainOperator(next)))],
+            prefixes: prefixes + [TransformBody(prototype: FusedChainOperator(chain))],
+            sourcePrefixes: sourcePrefixes + [Self.fusedSource(source, chain)])
     }
 
-    /// Adds the source and the chain's stages to the graph, the chain as a static segment, and the
-    /// source fused with the chain as a source segment. The planner uses the source segment when
-    /// the task starts with all of these nodes, and the separate bodies otherwise.
+    /// Adds the source and the chain's stages to the graph, every prefix of the chain as a static
+    /// segment, and the source fused with every prefix as a source segment. The planner fuses the
+    /// longest source segment its task starts with (all of them, unless it split the chain), and
+    /// runs the stages after a split through the chain's other segments or their own bodies.
     @inlinable
     public func materialize() -> _OpenPipeline<Output> {
         let base = _OpenPipeline(source: source)
         let sourceNode = base.tails[0].node
-        var (pipeline, nodes) = _PendingPipeline(base: base, chain: chain, stages: stages).materializeNodes()
-        let source = source
-        let chain = chain
-        pipeline.graph.addSourceSegment(
-            [sourceNode] + nodes,
-            body: SourceBody(isParallel: source.isParallel, stageCount: 1 + Chain.stageCount) {
-                AnyOperator(reader: _FusedSourceReader(reader: source.makeReader(), chain: chain), stageCount: 1 + Chain.stageCount)
-            })
+        var (pipeline, nodes) = _PendingPipeline(base: base, chain: chain, stages: stages, prefixes: prefixes).materializeNodes()
+        for (index, body) in sourcePrefixes.enumerated() where index + 1 <= nodes.count {
+            pipeline.graph.addSourceSegment([sourceNode] + nodes[..<(index + 1)], body: body)
+        }
         return pipeline
     }
 }
