@@ -1,7 +1,7 @@
 # Flow — common commands. The README's two commands are `scripts/run-example` and `scripts/test`;
 # these targets call the same scripts.
 
-.PHONY: example test specs bench clean
+.PHONY: example test specs bench format clean
 
 example:        ## Build in release and run the WordCount example
 	scripts/run-example WordCount
@@ -11,6 +11,9 @@ test:           ## Run every test (what CI runs)
 
 specs:          ## Model-check the Promela models in Specs/ with spin (part of `test`)
 	scripts/check-specs
+
+format:         ## Format Sources, Tests and Examples as .swift-format says (`test` checks it)
+	swift format format -i --configuration .swift-format -r Sources Tests Examples
 
 bench:          ## Run the benchmarks (release build of Benchmarks/; minutes): every package benchmark, the fused chain's batch sweep, the latency run, the sum on every backend the 1 MiB-record memory probe, the timer sweep and the mailbox latency
 	scripts/bootstrap

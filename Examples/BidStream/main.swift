@@ -16,7 +16,7 @@ struct Bid: Sendable {
         let h = UInt64(bitPattern: n &+ 1) &* 0x9E37_79B9_7F4A_7C15
         auction = 1000 + Int64((h >> 40) % 20)
         bidder = Int64((h >> 20) % 5000)
-        price = Int64(h % 100_000) - 1_000   // a few are negative: invalid
+        price = Int64(h % 100_000) - 1_000  // a few are negative: invalid
     }
 }
 

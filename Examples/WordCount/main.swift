@@ -22,7 +22,7 @@ let job = try Job("word-count") {
     FlatMap { (line: String) in line.lowercased().split { !$0.isLetter }.map(String.init) }.name("split")
     Filter { (word: String) in word.count > 2 }.name("no-short-words")
     KeyBy { (word: String) in word }
-    Aggregate(.count).name("count").uid("word-counts")   // keyed state: a uid of its own keeps it across changes
+    Aggregate(.count).name("count").uid("word-counts")  // keyed state: a uid of its own keeps it across changes
     Sink(.collect(into: counts)).name("counts")
 }
 

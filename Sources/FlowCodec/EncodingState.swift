@@ -73,7 +73,8 @@ internal final class EncodingState {
         }
         let encoder = PositionalEncoder(state: self, codingPath: codingPath)
         if Value.self is any PositionalEncodableDictionary.Type,
-           let dictionary = value as? any PositionalEncodableDictionary {
+            let dictionary = value as? any PositionalEncodableDictionary
+        {
             try dictionary.encodeEntries(to: encoder)
         } else {
             try value.encode(to: encoder)

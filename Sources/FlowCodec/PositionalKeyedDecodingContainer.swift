@@ -11,8 +11,8 @@ internal struct PositionalKeyedDecodingContainer<Key: CodingKey>: KeyedDecodingC
     var allKeys: [Key] {
         var probe = state.reader
         guard (try? probe.read(UInt8.self)) == 1,
-              let name = try? probe.readString(),
-              let key = Key(stringValue: name)
+            let name = try? probe.readString(),
+            let key = Key(stringValue: name)
         else { return [] }
         return [key]
     }

@@ -94,14 +94,16 @@ struct FusionPass {
         }
         let stages = nodes.map { id in
             let node = graph[id]
-            return PlannedStage(node: id, kind: node.attributes.kind, name: node.attributes.displayName,
-                                uid: uids[id.rawValue], uidIsUserSet: node.attributes.uid != nil)
+            return PlannedStage(
+                node: id, kind: node.attributes.kind, name: node.attributes.displayName,
+                uid: uids[id.rawValue], uidIsUserSet: node.attributes.uid != nil)
         }
         let first = nodes[0].rawValue
         let hint = nodes.lazy.compactMap { self.graph[$0].attributes.backend }.first
-        return PhysicalTask(id: index, stages: stages, head: head, pieces: cover(transforms), tail: tail,
-                            parallelism: parallelism[first], maxParallelism: maxParallelism[first],
-                            backend: hint ?? configuration.backend, backendIsUserSet: hint != nil)
+        return PhysicalTask(
+            id: index, stages: stages, head: head, pieces: cover(transforms), tail: tail,
+            parallelism: parallelism[first], maxParallelism: maxParallelism[first],
+            backend: hint ?? configuration.backend, backendIsUserSet: hint != nil)
     }
 
     /// Covers a run of transform nodes with the longest statically composed segments available,

@@ -51,7 +51,8 @@ struct GraphValidator {
         }
         guard hasSource else { throw FlowError(.invalidGraph, "job '\(graph.name)' has no Source") }
         guard hasSink else {
-            throw FlowError(.invalidGraph, "job '\(graph.name)' has no Sink: its results would go nowhere; end each branch with a Sink (Sink(.discard) to drop them)")
+            throw FlowError(
+                .invalidGraph, "job '\(graph.name)' has no Sink: its results would go nowhere; end each branch with a Sink (Sink(.discard) to drop them)")
         }
         try checkTypes()
         try checkSideOutputs()
@@ -85,7 +86,8 @@ struct GraphValidator {
             guard let consumed = to.body.inputType else { continue }
             if let side = edge.sideOutput {
                 if side.elementTypeID != ObjectIdentifier(consumed) {
-                    throw error(to, "consumes \(flowTypeName(consumed)) but its input, the side output '\(side.id)' of \(from.label), carries \(side.elementTypeName)")
+                    throw error(
+                        to, "consumes \(flowTypeName(consumed)) but its input, the side output '\(side.id)' of \(from.label), carries \(side.elementTypeName)")
                 }
                 continue
             }
@@ -97,7 +99,10 @@ struct GraphValidator {
                 throw error(to, "is keyed by a key of \(flowTypeName(Self.elementType(of: partitioner))) records but receives \(flowTypeName(produced))")
             }
             if case .custom(let partitioner) = edge.partitioning, ObjectIdentifier(Self.elementType(of: partitioner)) != ObjectIdentifier(produced) {
-                throw error(to, "is partitioned by a custom partitioner of \(flowTypeName(Self.elementType(of: partitioner))) records but receives \(flowTypeName(produced))")
+                throw error(
+                    to,
+                    "is partitioned by a custom partitioner of \(flowTypeName(Self.elementType(of: partitioner))) records but receives \(flowTypeName(produced))"
+                )
             }
         }
     }
@@ -111,7 +116,10 @@ struct GraphValidator {
         for node in graph.nodes {
             let sideEdges = graph.outputs(of: node.id).compactMap(\.sideOutput)
             for declared in node.sideOutputs where !sideEdges.contains(where: { $0.id == declared.id }) {
-                throw error(node, "emits to the side output '\(declared.id)' (\(declared.elementTypeName)) but no stage consumes it: add stream.sideOutput(tag) and stages after it")
+                throw error(
+                    node,
+                    "emits to the side output '\(declared.id)' (\(declared.elementTypeName)) but no stage consumes it: add stream.sideOutput(tag) and stages after it"
+                )
             }
             var seen: Set<String> = []
             for declared in node.sideOutputs where !seen.insert(declared.id).inserted {
@@ -122,7 +130,9 @@ struct GraphValidator {
                     throw error(node, "has no side output '\(consumed.id)', but a stage consumes it")
                 }
                 if !declared.matches(consumed) {
-                    throw error(node, "emits \(declared.elementTypeName) records to its side output '\(consumed.id)', but it is consumed as \(consumed.elementTypeName)")
+                    throw error(
+                        node, "emits \(declared.elementTypeName) records to its side output '\(consumed.id)', but it is consumed as \(consumed.elementTypeName)"
+                    )
                 }
             }
             if !sideEdges.isEmpty && !graph.outputs(of: node.id).contains(where: { $0.sideOutput == nil }) {

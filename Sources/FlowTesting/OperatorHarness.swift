@@ -34,13 +34,16 @@ public struct OperatorHarness<Operator: OneInputOperator> {
     /// Opens `op` as subtask `subtask` of `parallelism`, with uid `uid`, reading processing time
     /// from `processingTime`, with the side outputs `sideOutputs` routed to the harness (read them
     /// with ``takeSideOutput(_:)``).
-    public init(_ op: Operator, uid: String = "harness", subtask: Int = 0, parallelism: Int = 1, maxParallelism: Int = KeyGroup.defaultMaxParallelism,
-                processingTime: ProcessingTimeService = .system, sideOutputs: [AnySideOutput] = []) throws {
+    public init(
+        _ op: Operator, uid: String = "harness", subtask: Int = 0, parallelism: Int = 1, maxParallelism: Int = KeyGroup.defaultMaxParallelism,
+        processingTime: ProcessingTimeService = .system, sideOutputs: [AnySideOutput] = []
+    ) throws {
         self.op = op
         let registry = SideOutputRegistry()
         for tag in sideOutputs { Self.register(tag.type, id: tag.id, in: registry) }
-        context = OperatorContext(stageName: "harness", stageID: uid, subtask: subtask, parallelism: parallelism, maxParallelism: maxParallelism,
-                                  processingTime: processingTime, sideOutputs: registry)
+        context = OperatorContext(
+            stageName: "harness", stageID: uid, subtask: subtask, parallelism: parallelism, maxParallelism: maxParallelism,
+            processingTime: processingTime, sideOutputs: registry)
         try self.op.open(context: context)
     }
 
@@ -60,11 +63,14 @@ public struct OperatorHarness<Operator: OneInputOperator> {
     ///
     /// - Throws: ``FlowError`` (``FlowError/Code/stateRestoreFailed``) if the snapshots are of
     ///   another uid or inconsistent.
-    public static func restoring(_ snapshots: [OperatorSnapshot], into make: () -> Operator, uid: String = "harness", subtask: Int = 0,
-                                 parallelism: Int = 1, maxParallelism: Int = KeyGroup.defaultMaxParallelism,
-                                 processingTime: ProcessingTimeService = .system) throws -> OperatorHarness {
-        var harness = try OperatorHarness(make(), uid: uid, subtask: subtask, parallelism: parallelism, maxParallelism: maxParallelism,
-                                          processingTime: processingTime)
+    public static func restoring(
+        _ snapshots: [OperatorSnapshot], into make: () -> Operator, uid: String = "harness", subtask: Int = 0,
+        parallelism: Int = 1, maxParallelism: Int = KeyGroup.defaultMaxParallelism,
+        processingTime: ProcessingTimeService = .system
+    ) throws -> OperatorHarness {
+        var harness = try OperatorHarness(
+            make(), uid: uid, subtask: subtask, parallelism: parallelism, maxParallelism: maxParallelism,
+            processingTime: processingTime)
         if let mine = try OperatorSnapshot.assigned(snapshots, to: subtask, of: parallelism, maxParallelism: maxParallelism) {
             try harness.restore(mine)
         }

@@ -244,4 +244,3 @@ struct Order: FlowCodable, Equatable {
         #endif
     }
 }
-

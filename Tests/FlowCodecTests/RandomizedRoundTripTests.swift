@@ -31,11 +31,12 @@ struct Sample: Codable, Sendable {
             let alphabet: [Character] = ["a", "z", "0", " ", "é", "ß", "中", "🎉", "\u{0}", "\n"]
             return String((0..<Int.random(in: 0...12, using: &rng)).map { _ in alphabet.randomElement(using: &rng)! })
         }
-        let maybeMaybe: Int16?? = switch Int.random(in: 0..<3, using: &rng) {
-        case 0: .none
-        case 1: .some(nil)
-        default: .some(Int16(truncatingIfNeeded: rng.next()))
-        }
+        let maybeMaybe: Int16?? =
+            switch Int.random(in: 0..<3, using: &rng) {
+            case 0: .none
+            case 1: .some(nil)
+            default: .some(Int16(truncatingIfNeeded: rng.next()))
+            }
         return Sample(
             id: Int64(bitPattern: rng.next()),
             small: Int8(truncatingIfNeeded: rng.next()),
@@ -46,7 +47,8 @@ struct Sample: Codable, Sendable {
             maybeMaybe: maybeMaybe,
             readings: (0..<Int.random(in: 0...20, using: &rng)).map { _ in Float(bitPattern: UInt32(truncatingIfNeeded: rng.next())) },
             words: (0..<Int.random(in: 0...5, using: &rng)).map { _ in string() },
-            weights: Dictionary((0..<Int.random(in: 0...4, using: &rng)).map { _ in (string(), Double(bitPattern: rng.next())) }, uniquingKeysWith: { a, _ in a }),
+            weights: Dictionary(
+                (0..<Int.random(in: 0...4, using: &rng)).map { _ in (string(), Double(bitPattern: rng.next())) }, uniquingKeysWith: { a, _ in a }),
             time: Int64.random(in: -1_000_000...1_000_000, using: &rng),
             flag: Bool.random(using: &rng)
         )

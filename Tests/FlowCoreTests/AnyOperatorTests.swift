@@ -156,7 +156,13 @@ private struct Probe: OneInputOperator {
             log.calls.append("write \(Array(batch.records))")
             batch.removeAll()
         }
-        mutating func writeImmediately(_ batch: inout Batch<Int>) throws -> Bool { batch.count < 3 ? false : { log.calls.append("now \(batch.count)"); batch.removeAll(); return true }() }
+        mutating func writeImmediately(_ batch: inout Batch<Int>) throws -> Bool {
+            batch.count < 3
+                ? false
+                : {
+                    log.calls.append("now \(batch.count)"); batch.removeAll(); return true
+                }()
+        }
         mutating func preCommit(checkpoint id: Int64) async throws { log.calls.append("preCommit \(id)") }
         mutating func commit(checkpoint id: Int64) async throws { log.calls.append("commit \(id)") }
         mutating func abort(checkpoint id: Int64) async { log.calls.append("abort \(id)") }
@@ -169,8 +175,10 @@ private struct Probe: OneInputOperator {
         let log = CallLog()
         let source = AnyOperator(reader: Numbers(total: 5, log: log))
         #expect(source.role == .source && source.restoresBeforeOpen && source.isReplayable && !source.hasTimers)
-        try source.restoreState(from: OperatorSnapshot(operatorID: "s", checkpointID: 1, maxParallelism: 1,
-                                                      splits: [SourceSplit(index: 0, splitCount: 1, position: 2)]))
+        try source.restoreState(
+            from: OperatorSnapshot(
+                operatorID: "s", checkpointID: 1, maxParallelism: 1,
+                splits: [SourceSplit(index: 0, splitCount: 1, position: 2)]))
         try await source.open(context: Self.context)
         var none = Batch<Never>()
         var batch = Batch<Int>()

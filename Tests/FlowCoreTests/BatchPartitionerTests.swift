@@ -6,8 +6,9 @@ private struct KeyError: Error, Equatable {
 }
 
 @Suite struct BatchPartitionerTests {
-    @Test("every record goes to the channel that owns its key group, with its timestamp, in input order",
-          arguments: [(1, 128), (4, 128), (3, 10), (7, 128), (128, 128)])
+    @Test(
+        "every record goes to the channel that owns its key group, with its timestamp, in input order",
+        arguments: [(1, 128), (4, 128), (3, 10), (7, 128), (128, 128)])
     func partitionsByKeyGroup(parallelism: Int, maxParallelism: Int) throws {
         let partitioner = BatchPartitioner<Int> { $0 % 50 }
         var input = Batch<Int>()
@@ -64,8 +65,9 @@ private struct KeyError: Error, Equatable {
         #expect(Array(channels[0].records) == [-100, 1, 2, 3])
     }
 
-    @Test("a throwing key selector raises RecordFailure naming the record's index, the record and the error",
-          arguments: [0, 3, 9])
+    @Test(
+        "a throwing key selector raises RecordFailure naming the record's index, the record and the error",
+        arguments: [0, 3, 9])
     func throwingKeySelector(failingIndex: Int) {
         let partitioner = BatchPartitioner<Int> { value in
             if value == 100 + failingIndex { throw KeyError(value: value) }

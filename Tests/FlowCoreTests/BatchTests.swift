@@ -138,8 +138,9 @@ import Testing
 
     @Test("withUnsafeBuffers exposes the records and timestamps, of equal length, in order")
     func withUnsafeBuffers() {
-        let batch = Batch(records: ["a", "b", "c"],
-                          timestamps: [EventTime(milliseconds: 3), EventTime(milliseconds: 2), EventTime(milliseconds: 1)])
+        let batch = Batch(
+            records: ["a", "b", "c"],
+            timestamps: [EventTime(milliseconds: 3), EventTime(milliseconds: 2), EventTime(milliseconds: 1)])
         let pairs = batch.withUnsafeBuffers { records, timestamps in
             #expect(records.count == timestamps.count)
             return zip(records, timestamps).map { "\($0)@\($1.milliseconds)" }

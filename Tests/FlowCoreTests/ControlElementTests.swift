@@ -30,8 +30,9 @@ import Testing
         #expect(w1 == .watermark(Watermark(EventTime(milliseconds: 1))))
         #expect(w1 != w2)
         #expect(w1 != .endOfInput)
-        #expect(ControlElement.barrier(CheckpointBarrier(checkpointID: 1, triggeredAt: 5))
-            != .barrier(CheckpointBarrier(checkpointID: 1, triggeredAt: 5, mode: .unaligned)))
+        #expect(
+            ControlElement.barrier(CheckpointBarrier(checkpointID: 1, triggeredAt: 5))
+                != .barrier(CheckpointBarrier(checkpointID: 1, triggeredAt: 5, mode: .unaligned)))
         #expect(Set<ControlElement>([w1, w1, .endOfInput]).count == 2)
         #expect(ControlElement.watermarkStatus(.idle) != .watermarkStatus(.active))
         #expect(ControlElement.cancelCheckpoint(1) != .cancelCheckpoint(2))

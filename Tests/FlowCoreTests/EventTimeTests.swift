@@ -21,13 +21,15 @@ import Testing
         #expect(EventTime(milliseconds: 4) == EventTime(milliseconds: 4))
     }
 
-    @Test("description", arguments: [
-        (EventTime.unassigned, "unassigned"),
-        (EventTime.maximum, "max"),
-        (EventTime(milliseconds: 1500), "1500ms"),
-        (EventTime(milliseconds: 0), "0ms"),
-        (EventTime(milliseconds: -20), "-20ms"),
-    ])
+    @Test(
+        "description",
+        arguments: [
+            (EventTime.unassigned, "unassigned"),
+            (EventTime.maximum, "max"),
+            (EventTime(milliseconds: 1500), "1500ms"),
+            (EventTime(milliseconds: 0), "0ms"),
+            (EventTime(milliseconds: -20), "-20ms"),
+        ])
     func description(time: EventTime, expected: String) {
         #expect(time.description == expected)
     }

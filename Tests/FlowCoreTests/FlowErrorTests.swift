@@ -8,9 +8,10 @@ private struct ParseError: Error, CustomStringConvertible {
 @Suite struct FlowErrorTests {
     @Test("description names the code, stage, uid, subtask, record position, record and underlying error")
     func fullDescription() {
-        let error = FlowError(.userFunctionFailed, "the map function threw",
-                              stageName: "parse", stageID: "parse-uid-1", subtask: 2,
-                              recordPosition: 1234, record: "\"12x\"", underlying: ParseError())
+        let error = FlowError(
+            .userFunctionFailed, "the map function threw",
+            stageName: "parse", stageID: "parse-uid-1", subtask: 2,
+            recordPosition: 1234, record: "\"12x\"", underlying: ParseError())
         let text = error.description
         for fragment in ["userFunctionFailed", "parse", "parse-uid-1", "2", "1234", "\"12x\"", "the map function threw", "bad digit 'x'"] {
             #expect(text.contains(fragment), "'\(fragment)' missing from: \(text)")
@@ -42,11 +43,16 @@ private struct ParseError: Error, CustomStringConvertible {
 
     @Test("codes are distinct and describe themselves by name")
     func codes() {
-        let codes: [FlowError.Code] = [.invalidGraph, .invalidConfiguration, .userFunctionFailed, .sourceFailed,
-                                       .sinkFailed, .malformedData, .cancelled, .internalError]
+        let codes: [FlowError.Code] = [
+            .invalidGraph, .invalidConfiguration, .userFunctionFailed, .sourceFailed,
+            .sinkFailed, .malformedData, .cancelled, .internalError,
+        ]
         #expect(Set(codes).count == codes.count)
-        #expect(codes.map(\.description) == ["invalidGraph", "invalidConfiguration", "userFunctionFailed", "sourceFailed",
-                                             "sinkFailed", "malformedData", "cancelled", "internalError"])
+        #expect(
+            codes.map(\.description) == [
+                "invalidGraph", "invalidConfiguration", "userFunctionFailed", "sourceFailed",
+                "sinkFailed", "malformedData", "cancelled", "internalError",
+            ])
     }
 
     @Test("describe keeps a text of at most 200 characters whole", arguments: [0, 1, 199, 200])

@@ -43,11 +43,13 @@ private let shapes: [(Int, Int)] =
         #expect(sizes.min()! >= 1)
     }
 
-    @Test("examples", arguments: [
-        (0, 4, 128, 0, 32), (3, 4, 128, 96, 128),
-        (0, 3, 10, 0, 4), (1, 3, 10, 4, 7), (2, 3, 10, 7, 10),
-        (0, 1, 128, 0, 128), (127, 128, 128, 127, 128),
-    ])
+    @Test(
+        "examples",
+        arguments: [
+            (0, 4, 128, 0, 32), (3, 4, 128, 96, 128),
+            (0, 3, 10, 0, 4), (1, 3, 10, 4, 7), (2, 3, 10, 7, 10),
+            (0, 1, 128, 0, 128), (127, 128, 128, 127, 128),
+        ])
     func examples(subtask: Int, parallelism: Int, maxParallelism: Int, lower: Int, upper: Int) {
         let range = KeyGroupRange(subtask: subtask, parallelism: parallelism, maxParallelism: maxParallelism)
         #expect(range == KeyGroupRange(lowerBound: lower, upperBound: upper))

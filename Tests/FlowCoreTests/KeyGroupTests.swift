@@ -31,27 +31,31 @@ import Testing
         #expect(KeyGroup(of: 0.0, maxParallelism: 128) == KeyGroup(of: -0.0, maxParallelism: 128))
     }
 
-    @Test("format pinning: key groups of fixed keys never move between versions", arguments: [
-        (KeyGroup(of: 0, maxParallelism: 128), 70),
-        (KeyGroup(of: 1, maxParallelism: 128), 46),
-        (KeyGroup(of: 42, maxParallelism: 128), 126),
-        (KeyGroup(of: -1, maxParallelism: 128), 114),
-        (KeyGroup(of: "flow", maxParallelism: 128), 98),
-        (KeyGroup(of: "hello, world", maxParallelism: 128), 55),
-        (KeyGroup(of: 42, maxParallelism: 1000), 662),
-        (KeyGroup(of: "flow", maxParallelism: 10), 8),
-        (KeyGroup(of: "k0\u{E9}", maxParallelism: 128), 39),
-        (KeyGroup(of: "k0e\u{301}", maxParallelism: 128), 39),
-    ])
+    @Test(
+        "format pinning: key groups of fixed keys never move between versions",
+        arguments: [
+            (KeyGroup(of: 0, maxParallelism: 128), 70),
+            (KeyGroup(of: 1, maxParallelism: 128), 46),
+            (KeyGroup(of: 42, maxParallelism: 128), 126),
+            (KeyGroup(of: -1, maxParallelism: 128), 114),
+            (KeyGroup(of: "flow", maxParallelism: 128), 98),
+            (KeyGroup(of: "hello, world", maxParallelism: 128), 55),
+            (KeyGroup(of: 42, maxParallelism: 1000), 662),
+            (KeyGroup(of: "flow", maxParallelism: 10), 8),
+            (KeyGroup(of: "k0\u{E9}", maxParallelism: 128), 39),
+            (KeyGroup(of: "k0e\u{301}", maxParallelism: 128), 39),
+        ])
     func formatPinning(group: KeyGroup, expected: Int) {
         #expect(group.index == expected)
     }
 
-    @Test("owner(parallelism:maxParallelism:) is index * parallelism / maxParallelism", arguments: [
-        (0, 4, 128, 0), (31, 4, 128, 0), (32, 4, 128, 1), (127, 4, 128, 3),
-        (0, 3, 10, 0), (3, 3, 10, 0), (4, 3, 10, 1), (6, 3, 10, 1), (7, 3, 10, 2), (9, 3, 10, 2),
-        (127, 1, 128, 0), (127, 128, 128, 127), (5, 128, 128, 5),
-    ])
+    @Test(
+        "owner(parallelism:maxParallelism:) is index * parallelism / maxParallelism",
+        arguments: [
+            (0, 4, 128, 0), (31, 4, 128, 0), (32, 4, 128, 1), (127, 4, 128, 3),
+            (0, 3, 10, 0), (3, 3, 10, 0), (4, 3, 10, 1), (6, 3, 10, 1), (7, 3, 10, 2), (9, 3, 10, 2),
+            (127, 1, 128, 0), (127, 128, 128, 127), (5, 128, 128, 5),
+        ])
     func ownerFormula(index: Int, parallelism: Int, maxParallelism: Int, owner: Int) {
         #expect(KeyGroup(index).owner(parallelism: parallelism, maxParallelism: maxParallelism) == owner)
     }

@@ -16,15 +16,15 @@ private struct Route: Hashable, Sendable, StableHashable {
 /// it), so strings built piece by piece from any spellings are `==`.
 private let equivalentSpellings: [[String]] = [
     ["a"], ["Z"], ["0"], [" "], [","], ["~"],
-    ["\u{E9}", "e\u{301}"],                                   // é
-    ["\u{C5}", "\u{212B}", "A\u{30A}"],                      // Å, ANGSTROM SIGN, A + ring
+    ["\u{E9}", "e\u{301}"],  // é
+    ["\u{C5}", "\u{212B}", "A\u{30A}"],  // Å, ANGSTROM SIGN, A + ring
     ["\u{1E0B}\u{323}", "\u{1E0D}\u{307}", "d\u{323}\u{307}", "d\u{307}\u{323}"],  // ḍ̇
     ["a\u{323}\u{307}", "a\u{307}\u{323}", "\u{1EA1}\u{307}"],  // ạ̇
-    ["\u{D55C}", "\u{1112}\u{1161}\u{11AB}"],                 // 한
-    ["\u{AE00}", "\u{1100}\u{1173}\u{11AF}"],                 // 글
-    ["\u{F1}", "n\u{303}"],                                   // ñ
+    ["\u{D55C}", "\u{1112}\u{1161}\u{11AB}"],  // 한
+    ["\u{AE00}", "\u{1100}\u{1173}\u{11AF}"],  // 글
+    ["\u{F1}", "n\u{303}"],  // ñ
     ["\u{1E69}", "s\u{323}\u{307}", "s\u{307}\u{323}", "\u{1E63}\u{307}"],  // ṩ
-    ["\u{1F600}"], ["\u{4E2D}"], ["\u{3A9}", "\u{2126}"],         // 😀, 中, Ω and OHM SIGN
+    ["\u{1F600}"], ["\u{4E2D}"], ["\u{3A9}", "\u{2126}"],  // 😀, 中, Ω and OHM SIGN
 ]
 
 /// The hash of `bytes` fed to `combine(bytes:)`: the reference a string key must match.
@@ -45,16 +45,18 @@ private func bytesHash(_ bytes: [UInt8]) -> UInt64 {
         #expect((0.1 + 0.2).stableHashValue == (0.1 + 0.2).stableHashValue)
     }
 
-    @Test("different values hash differently", arguments: [
-        (1.stableHashValue, 2.stableHashValue),
-        (Int.min.stableHashValue, Int.max.stableHashValue),
-        ("a".stableHashValue, "b".stableHashValue),
-        ("".stableHashValue, " ".stableHashValue),
-        ("ab".stableHashValue, "ba".stableHashValue),
-        (true.stableHashValue, false.stableHashValue),
-        (1.5.stableHashValue, 2.5.stableHashValue),
-        (Float(1.5).stableHashValue, Float(2.5).stableHashValue),
-    ])
+    @Test(
+        "different values hash differently",
+        arguments: [
+            (1.stableHashValue, 2.stableHashValue),
+            (Int.min.stableHashValue, Int.max.stableHashValue),
+            ("a".stableHashValue, "b".stableHashValue),
+            ("".stableHashValue, " ".stableHashValue),
+            ("ab".stableHashValue, "ba".stableHashValue),
+            (true.stableHashValue, false.stableHashValue),
+            (1.5.stableHashValue, 2.5.stableHashValue),
+            (Float(1.5).stableHashValue, Float(2.5).stableHashValue),
+        ])
     func differentValuesDiffer(lhs: UInt64, rhs: UInt64) {
         #expect(lhs != rhs)
     }
@@ -116,17 +118,19 @@ private func bytesHash(_ bytes: [UInt8]) -> UInt64 {
         #expect(text.stableHashValue == hasher.finalize())
     }
 
-    @Test("canonically equivalent strings hash alike", arguments: [
-        ("\u{E9}", "e\u{301}"),                                   // é precomposed, e + acute
-        ("k0\u{E9}", "k0e\u{301}"),
-        ("\u{C5}", "\u{212B}"),                                   // Å and ANGSTROM SIGN
-        ("\u{C5}", "A\u{30A}"),                                   // Å and A + ring above
-        ("\u{D55C}", "\u{1112}\u{1161}\u{11AB}"),                 // Hangul syllable and its jamo
-        ("\u{D55C}\u{AE00}", "\u{1112}\u{1161}\u{11AB}\u{1100}\u{1173}\u{11AF}"),
-        ("a\u{323}\u{307}", "a\u{307}\u{323}"),                   // combining marks in either order
-        ("\u{1E0D}\u{307}", "d\u{307}\u{323}"),
-        ("a long ASCII prefix, then \u{E9}", "a long ASCII prefix, then e\u{301}"),
-    ])
+    @Test(
+        "canonically equivalent strings hash alike",
+        arguments: [
+            ("\u{E9}", "e\u{301}"),  // é precomposed, e + acute
+            ("k0\u{E9}", "k0e\u{301}"),
+            ("\u{C5}", "\u{212B}"),  // Å and ANGSTROM SIGN
+            ("\u{C5}", "A\u{30A}"),  // Å and A + ring above
+            ("\u{D55C}", "\u{1112}\u{1161}\u{11AB}"),  // Hangul syllable and its jamo
+            ("\u{D55C}\u{AE00}", "\u{1112}\u{1161}\u{11AB}\u{1100}\u{1173}\u{11AF}"),
+            ("a\u{323}\u{307}", "a\u{307}\u{323}"),  // combining marks in either order
+            ("\u{1E0D}\u{307}", "d\u{307}\u{323}"),
+            ("a long ASCII prefix, then \u{E9}", "a long ASCII prefix, then e\u{301}"),
+        ])
     func canonicallyEquivalentStrings(lhs: String, rhs: String) {
         #expect(lhs == rhs)
         #expect(Array(lhs.utf8) != Array(rhs.utf8))
@@ -184,10 +188,12 @@ private func bytesHash(_ bytes: [UInt8]) -> UInt64 {
         }
     }
 
-    @Test("a string already in NFC hashes as its own UTF-8 bytes, as before", arguments: [
-        "", "a", "1234567", "12345678", "123456789", "Zo\u{EB}", "Zo\u{EB} \u{1F6D2}", "k0\u{E9}", "\u{C5}",
-        "\u{D55C}\u{AE00}", "\u{1E0D}\u{307}", "\u{1EA1}\u{307}", "caf\u{E9} cr\u{E8}me br\u{FB}l\u{E9}e", "\u{4E2D}\u{6587}",
-    ])
+    @Test(
+        "a string already in NFC hashes as its own UTF-8 bytes, as before",
+        arguments: [
+            "", "a", "1234567", "12345678", "123456789", "Zo\u{EB}", "Zo\u{EB} \u{1F6D2}", "k0\u{E9}", "\u{C5}",
+            "\u{D55C}\u{AE00}", "\u{1E0D}\u{307}", "\u{1EA1}\u{307}", "caf\u{E9} cr\u{E8}me br\u{FB}l\u{E9}e", "\u{4E2D}\u{6587}",
+        ])
     func nfcStringsHashTheirBytes(text: String) {
         #expect(text._nfcCodeUnits == Array(text.utf8), "the argument is in NFC")
         #expect(text.stableHashValue == bytesHash(Array(text.utf8)))
@@ -214,29 +220,30 @@ private func bytesHash(_ bytes: [UInt8]) -> UInt64 {
         #expect((2.75).stableHashValue == hasher.finalize())
     }
 
-    @Test("format pinning: stableHashValue of fixed keys never changes (the hash is specified, not per process)",
-          arguments: [
-              ("Int 0", 0.stableHashValue, UInt64(0x5E4D_6DC5_0256_FCC3)),
-              ("Int 1", 1.stableHashValue, UInt64(0x195A_40A0_93A9_6E68)),
-              ("Int -1", (-1).stableHashValue, UInt64(0x67B0_12B2_A6F2_A167)),
-              ("Int 42", 42.stableHashValue, UInt64(0xAEEE_F666_9FA6_CBEC)),
-              ("Int.max", Int.max.stableHashValue, UInt64(0xF7FC_0785_6CDC_CA0D)),
-              ("true", true.stableHashValue, UInt64(0x195A_40A0_93A9_6E68)),
-              ("1.5", 1.5.stableHashValue, UInt64(0xD534_C0E8_48E0_CC34)),
-              ("\"\"", "".stableHashValue, UInt64(0x5E4D_6DC5_0256_FCC3)),
-              ("\"a\"", "a".stableHashValue, UInt64(0xB648_0A25_5EBD_1A3F)),
-              ("\"flow\"", "flow".stableHashValue, UInt64(0x6CEB_516F_CC95_8789)),
-              ("\"hello, world\"", "hello, world".stableHashValue, UInt64(0xFE76_929B_86B0_9666)),
-              ("\"Zoë\"", "Zoë".stableHashValue, UInt64(0xC2D9_6D34_B3A9_F62C)),
-              ("\"Zoe\u{308}\"", "Zoe\u{308}".stableHashValue, UInt64(0xC2D9_6D34_B3A9_F62C)),
-              ("\"k0\u{E9}\"", "k0\u{E9}".stableHashValue, UInt64(0x3865_D30F_0B69_9621)),
-              ("\"k0e\u{301}\"", "k0e\u{301}".stableHashValue, UInt64(0x3865_D30F_0B69_9621)),
-              ("\"\u{D55C}\"", "\u{D55C}".stableHashValue, UInt64(0x397E_AF2B_FECE_4B5C)),
-              ("\"\u{1112}\u{1161}\u{11AB}\"", "\u{1112}\u{1161}\u{11AB}".stableHashValue, UInt64(0x397E_AF2B_FECE_4B5C)),
-              ("Int? nil", Int?.none.stableHashValue, UInt64(0x5E4D_6DC5_0256_FCC3)),
-              ("Int? 0", Int?.some(0).stableHashValue, UInt64(0xED26_22E8_2291_02CA)),
-              ("[1, 2]", [1, 2].stableHashValue, UInt64(0xEFE6_7173_37BB_5DC8)),
-          ])
+    @Test(
+        "format pinning: stableHashValue of fixed keys never changes (the hash is specified, not per process)",
+        arguments: [
+            ("Int 0", 0.stableHashValue, UInt64(0x5E4D_6DC5_0256_FCC3)),
+            ("Int 1", 1.stableHashValue, UInt64(0x195A_40A0_93A9_6E68)),
+            ("Int -1", (-1).stableHashValue, UInt64(0x67B0_12B2_A6F2_A167)),
+            ("Int 42", 42.stableHashValue, UInt64(0xAEEE_F666_9FA6_CBEC)),
+            ("Int.max", Int.max.stableHashValue, UInt64(0xF7FC_0785_6CDC_CA0D)),
+            ("true", true.stableHashValue, UInt64(0x195A_40A0_93A9_6E68)),
+            ("1.5", 1.5.stableHashValue, UInt64(0xD534_C0E8_48E0_CC34)),
+            ("\"\"", "".stableHashValue, UInt64(0x5E4D_6DC5_0256_FCC3)),
+            ("\"a\"", "a".stableHashValue, UInt64(0xB648_0A25_5EBD_1A3F)),
+            ("\"flow\"", "flow".stableHashValue, UInt64(0x6CEB_516F_CC95_8789)),
+            ("\"hello, world\"", "hello, world".stableHashValue, UInt64(0xFE76_929B_86B0_9666)),
+            ("\"Zoë\"", "Zoë".stableHashValue, UInt64(0xC2D9_6D34_B3A9_F62C)),
+            ("\"Zoe\u{308}\"", "Zoe\u{308}".stableHashValue, UInt64(0xC2D9_6D34_B3A9_F62C)),
+            ("\"k0\u{E9}\"", "k0\u{E9}".stableHashValue, UInt64(0x3865_D30F_0B69_9621)),
+            ("\"k0e\u{301}\"", "k0e\u{301}".stableHashValue, UInt64(0x3865_D30F_0B69_9621)),
+            ("\"\u{D55C}\"", "\u{D55C}".stableHashValue, UInt64(0x397E_AF2B_FECE_4B5C)),
+            ("\"\u{1112}\u{1161}\u{11AB}\"", "\u{1112}\u{1161}\u{11AB}".stableHashValue, UInt64(0x397E_AF2B_FECE_4B5C)),
+            ("Int? nil", Int?.none.stableHashValue, UInt64(0x5E4D_6DC5_0256_FCC3)),
+            ("Int? 0", Int?.some(0).stableHashValue, UInt64(0xED26_22E8_2291_02CA)),
+            ("[1, 2]", [1, 2].stableHashValue, UInt64(0xEFE6_7173_37BB_5DC8)),
+        ])
     func formatPinning(label: String, actual: UInt64, expected: UInt64) {
         #expect(actual == expected, "\(label)")
     }

@@ -53,11 +53,13 @@ import Testing
         #expect(Set(inputs.map(StableHasher.mix)).count == inputs.count)
     }
 
-    @Test("format pinning: frozen outputs of the StableHasher algorithm (key groups must never move)", arguments: [
-        (UInt64(0), [UInt64](), UInt64(0x9CA0_66F1_A4AB_2EEA)),
-        (UInt64(1), [UInt64](), UInt64(0x25B7_75FA_ECA8_F520)),
-        (UInt64(0), [UInt64(0x0102_0304_0506_0708), .max], UInt64(0x4B6D_ED28_AD76_C1A3)),
-    ])
+    @Test(
+        "format pinning: frozen outputs of the StableHasher algorithm (key groups must never move)",
+        arguments: [
+            (UInt64(0), [UInt64](), UInt64(0x9CA0_66F1_A4AB_2EEA)),
+            (UInt64(1), [UInt64](), UInt64(0x25B7_75FA_ECA8_F520)),
+            (UInt64(0), [UInt64(0x0102_0304_0506_0708), .max], UInt64(0x4B6D_ED28_AD76_C1A3)),
+        ])
     func formatPinning(seed: UInt64, words: [UInt64], expected: UInt64) {
         #expect(hash(seed: seed, words) == expected)
     }

@@ -37,8 +37,11 @@ private struct Stage: ConfigurableStage {
     func modifiersCompose() {
         let base = Stage()
         let configured = base.name("first").uid("id-1").parallelism(2).maxParallelism(32).disableChaining().name("second")
-        #expect(configured.attributes == StageAttributes(kind: "Widget", name: "second", uid: "id-1", parallelism: 2,
-                                                         maxParallelism: 32, chainingAllowed: false))
+        #expect(
+            configured.attributes
+                == StageAttributes(
+                    kind: "Widget", name: "second", uid: "id-1", parallelism: 2,
+                    maxParallelism: 32, chainingAllowed: false))
         #expect(configured.attributes.displayName == "second")
         #expect(base.attributes == StageAttributes(kind: "Widget"))
     }

@@ -6,8 +6,10 @@ import Testing
 @Suite("Timestamps through fused chains")
 struct AssignTimestampsJobTests {
     /// `source` → map → stamp (value × 7) → filter → map → collect: the stamp in the middle.
-    private func job<Reader>(_ name: String, _ source: Source<Reader>, into out: CollectedRecords<Int>,
-                             configuration: ExecutionConfiguration = ExecutionConfiguration(batchSize: 7)) throws -> Job
+    private func job<Reader>(
+        _ name: String, _ source: Source<Reader>, into out: CollectedRecords<Int>,
+        configuration: ExecutionConfiguration = ExecutionConfiguration(batchSize: 7)
+    ) throws -> Job
     where Reader.Output == Int {
         try Job(name, configuration: configuration) {
             source
@@ -25,14 +27,17 @@ struct AssignTimestampsJobTests {
     @Test("A stamp in the middle of a builder chain: the sink sees its timestamps, on every variant, and the chain is one loop")
     func builderChain() async throws {
         let fused = try job("stamped", Source(values), into: CollectedRecords())
-        #expect(fused.plan.tasks.count == 1 && fused.plan.tasks[0].sourceStageCount == 5 && fused.plan.tasks[0].loopCount == 1,
-                "the source runs all four stages in one loop:\n\(fused.explain())")
+        #expect(
+            fused.plan.tasks.count == 1 && fused.plan.tasks[0].sourceStageCount == 5 && fused.plan.tasks[0].loopCount == 1,
+            "the source runs all four stages in one loop:\n\(fused.explain())")
         #expect(fused.explain().contains("AssignTimestamps"), "\(fused.explain())")
 
         let out = CollectedRecords<Int>()
         let results = try await ExecutionVariants.run(
             seeds: 0..<10,
-            makeJob: { configuration in out.removeAll(); return try job("stamped", Source(values), into: out, configuration: configuration) },
+            makeJob: { configuration in
+                out.removeAll(); return try job("stamped", Source(values), into: out, configuration: configuration)
+            },
             collect: { (records: out.records, timestamps: out.timestamps.map(\.milliseconds)) })
         for (variant, output) in results {
             #expect(output.records == expected.map { $0 * 10 }, "\(variant)")

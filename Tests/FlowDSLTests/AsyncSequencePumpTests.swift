@@ -34,13 +34,13 @@ private final class WakeUps: Sendable {
 
 private struct Boom: Error, Equatable {}
 
-
 @Suite("AsyncSequence sources read through a pump and never hold their task")
 struct AsyncSequencePumpTests {
     static let backends: [any ExecutionBackend] = [SyncBackend(seed: 7), DispatchBackend(), ActorBackend()]
 
-    @Test("A source whose sequence yields nothing does not hold the task: the other source's records arrive, and cancel() ends the job within 50 ms",
-          arguments: 0..<3)
+    @Test(
+        "A source whose sequence yields nothing does not hold the task: the other source's records arrive, and cancel() ends the job within 50 ms",
+        arguments: 0..<3)
     func silentSourceDoesNotBlock(backendIndex: Int) async throws {
         let backend = Self.backends[backendIndex]
         // The best of three runs, beside the best of three of the same job with a generator
@@ -77,8 +77,9 @@ struct AsyncSequencePumpTests {
         }
         // Alone it takes about 1 ms; on a saturated pool, closing the reader waits for its pump
         // task to be scheduled and end (up to two pool hops), which the control does not.
-        #expect(fastest < .milliseconds(50) || fastest < control + .milliseconds(150),
-                "\(backend.kind): cancel took \(fastest) at best; the same job with an idle generator \(control)")
+        #expect(
+            fastest < .milliseconds(50) || fastest < control + .milliseconds(150),
+            "\(backend.kind): cancel took \(fastest) at best; the same job with an idle generator \(control)")
     }
 
     /// How long `handle` takes to end after ``JobHandle/cancel()``; it must end as cancelled.
@@ -90,18 +91,21 @@ struct AsyncSequencePumpTests {
         return ContinuousClock.now - cancelled
     }
 
-    @Test("Records and the sequence's error arrive in order, none lost, through a small buffer and small batches, on every backend",
-          arguments: 0..<3)
+    @Test(
+        "Records and the sequence's error arrive in order, none lost, through a small buffer and small batches, on every backend",
+        arguments: 0..<3)
     func recordsThenError(backendIndex: Int) async throws {
         let backend = Self.backends[backendIndex]
         let out = CollectedRecords<Int>()
         let job = try Job("throwing", configuration: ExecutionConfiguration(batchSize: 7)) {
-            Source(makeSequence: {
-                AsyncThrowingStream<Int, any Error> { continuation in
-                    for value in 0..<2_000 { continuation.yield(value) }
-                    continuation.finish(throwing: Boom())
-                }
-            }, bufferCapacity: 5).name("events")
+            Source(
+                makeSequence: {
+                    AsyncThrowingStream<Int, any Error> { continuation in
+                        for value in 0..<2_000 { continuation.yield(value) }
+                        continuation.finish(throwing: Boom())
+                    }
+                }, bufferCapacity: 5
+            ).name("events")
             Sink(.collect(into: out))
         }
         let error = await #expect(throws: FlowError.self) { try await job.run(on: backend) }

@@ -34,7 +34,9 @@ struct AsyncSequenceReaderTests {
     func concurrentRuns() async throws {
         let (stream, continuation) = AsyncStream<Int>.makeStream()
         let out = CollectedRecords<Int>()
-        let job = try Job("racing") { Source(stream).name("events"); Sink(.collect(into: out)) }
+        let job = try Job("racing") {
+            Source(stream).name("events"); Sink(.collect(into: out))
+        }
         let first = job.start(on: .dispatch)
         let second = job.start(on: .dispatch)
         for value in 0..<100 { continuation.yield(value) }

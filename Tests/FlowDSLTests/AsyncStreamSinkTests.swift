@@ -5,8 +5,9 @@ import Testing
 struct AsyncStreamSinkTests {
     static let backends: [any ExecutionBackend] = [SyncBackend(seed: 3), DispatchBackend(), ActorBackend()]
 
-    @Test("While the app does not read, the stream holds at most its capacity and the job stalls; reading resumes it, nothing lost",
-          arguments: 0..<3)
+    @Test(
+        "While the app does not read, the stream holds at most its capacity and the job stalls; reading resumes it, nothing lost",
+        arguments: 0..<3)
     func boundedStalls(backendIndex: Int) async throws {
         let backend = Self.backends[backendIndex]
         let (records, sink) = AsyncStreamSink<Int64>.makeStream(capacity: 16)

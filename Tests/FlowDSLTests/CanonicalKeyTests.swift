@@ -11,8 +11,9 @@ struct CanonicalKeyTests {
     /// 1000 records alternating the two spellings of one key.
     static let input = (0..<1000).map { $0.isMultiple(of: 2) ? precomposed : decomposed }
 
-    @Test("Aggregate(.count) keyed by two spellings of one String counts 1000 on one instance",
-          arguments: [BackendKind.sync, .dispatch, .actor], [2, 4])
+    @Test(
+        "Aggregate(.count) keyed by two spellings of one String counts 1000 on one instance",
+        arguments: [BackendKind.sync, .dispatch, .actor], [2, 4])
     func oneCountForEquivalentSpellings(_ backend: BackendKind, parallelism: Int) async throws {
         #expect(Self.precomposed == Self.decomposed)
         let out = CollectedRecords<Keyed<String, Int>>()

@@ -38,8 +38,10 @@ private struct Blocklist: KeyedCoProcessFunction {
         var waiting: [Event] = []
     }
 
-    func processFirst(_ event: Event, at timestamp: EventTime, key: String, state: inout Gate?,
-                      into output: inout some RecordCollector<Event>) throws {
+    func processFirst(
+        _ event: Event, at timestamp: EventTime, key: String, state: inout Gate?,
+        into output: inout some RecordCollector<Event>
+    ) throws {
         var gate = state ?? Gate()
         switch gate.blocked {
         case nil: gate.waiting.append(event)
@@ -49,8 +51,10 @@ private struct Blocklist: KeyedCoProcessFunction {
         state = gate
     }
 
-    func processSecond(_ rule: Rule, at timestamp: EventTime, key: String, state: inout Gate?,
-                       into output: inout some RecordCollector<Event>) throws {
+    func processSecond(
+        _ rule: Rule, at timestamp: EventTime, key: String, state: inout Gate?,
+        into output: inout some RecordCollector<Event>
+    ) throws {
         if rule.user == "bad" { throw TestFailure(reason: "bad rule") }
         var gate = state ?? Gate()
         gate.blocked = rule.blocked
@@ -175,7 +179,9 @@ struct ConnectTests {
     func coMap() async throws {
         let out = CollectedRecords<String>()
         let results = try await ExecutionVariants.run(
-            makeJob: { configuration in out.removeAll(); return try Self.coMapJob(configuration, into: out) },
+            makeJob: { configuration in
+                out.removeAll(); return try Self.coMapJob(configuration, into: out)
+            },
             collect: { out.records })
         for (variant, output) in results {
             #expect(side(output, "n") == Self.counts.map { "n\($0)" }, variantLabel(variant))
@@ -230,8 +236,10 @@ struct ConnectTests {
                 return try Job.graph("co-flat-map", configuration: configuration) { graph in
                     graph.source(Source(lines))
                         .connect(graph.source(Source(repeats)))
-                        .flatMap(first: { $0.split(separator: " ").map(String.init) },
-                                 second: { count in (0..<count).lazy.map { "#\(count).\($0)" } })
+                        .flatMap(
+                            first: { $0.split(separator: " ").map(String.init) },
+                            second: { count in (0..<count).lazy.map { "#\(count).\($0)" } }
+                        )
                         .sink(.collect(into: out))
                 }
             },
@@ -296,7 +304,9 @@ struct ConnectTests {
     func keyedBlocklist() async throws {
         let out = CollectedRecords<Event>()
         let results = try await ExecutionVariants.run(
-            makeJob: { configuration in out.removeAll(); return try Self.blocklistJob(configuration, into: out) },
+            makeJob: { configuration in
+                out.removeAll(); return try Self.blocklistJob(configuration, into: out)
+            },
             collect: { (all: out.records, bySubtask: [out.records(ofSubtask: 0), out.records(ofSubtask: 1)]) })
         for (variant, output) in results {
             #expect(Dictionary(grouping: output.all, by: \.user) == expectedPassing, variantLabel(variant))
@@ -308,9 +318,10 @@ struct ConnectTests {
                 }
             }
         }
-        let owners = Set(expectedPassing.keys.map {
-            KeyGroup(of: $0, maxParallelism: KeyGroup.defaultMaxParallelism).owner(parallelism: 2, maxParallelism: KeyGroup.defaultMaxParallelism)
-        })
+        let owners = Set(
+            expectedPassing.keys.map {
+                KeyGroup(of: $0, maxParallelism: KeyGroup.defaultMaxParallelism).owner(parallelism: 2, maxParallelism: KeyGroup.defaultMaxParallelism)
+            })
         #expect(owners == [0, 1], "the passing users should be spread over both instances, or the test checks less than it says")
     }
 
@@ -336,8 +347,9 @@ struct ConnectTests {
         for out in [mapped, flattened] {
             for subtask in 0..<2 {
                 for user in out.records(ofSubtask: subtask) {
-                    #expect(KeyGroup(of: user, maxParallelism: KeyGroup.defaultMaxParallelism)
-                        .owner(parallelism: 2, maxParallelism: KeyGroup.defaultMaxParallelism) == subtask)
+                    #expect(
+                        KeyGroup(of: user, maxParallelism: KeyGroup.defaultMaxParallelism)
+                            .owner(parallelism: 2, maxParallelism: KeyGroup.defaultMaxParallelism) == subtask)
                 }
             }
         }
@@ -348,10 +360,13 @@ struct ConnectTests {
         let job = try Job.graph("co-map-fails") { graph in
             graph.source(Source([1, 2, 3]))
                 .connect(graph.source(Source(["4", "five", "6"])))
-                .map(first: { $0 }, second: { text throws -> Int in
-                    guard let value = Int(text) else { throw TestFailure(reason: "not a number: \(text)") }
-                    return value
-                })
+                .map(
+                    first: { $0 },
+                    second: { text throws -> Int in
+                        guard let value = Int(text) else { throw TestFailure(reason: "not a number: \(text)") }
+                        return value
+                    }
+                )
                 .name("parse").uid("parse-1")
                 .sink(.discard)
         }
@@ -387,11 +402,12 @@ struct ConnectTests {
             counts.connect(words).map(first: { "n\($0)" }, second: { $0 }).name("describe").sink(.collect(into: out))
         }
         let plan = job.plan
-        #expect(plan.tasks.map { $0.stages.map(\.name) } == [
-            ["counts", "double", "Connect (first)"],
-            ["words", "Connect (second)"],
-            ["describe", "Collect"],
-        ])
+        #expect(
+            plan.tasks.map { $0.stages.map(\.name) } == [
+                ["counts", "double", "Connect (first)"],
+                ["words", "Connect (second)"],
+                ["describe", "Collect"],
+            ])
         #expect(plan.tasks[2].stages.map(\.kind) == ["CoMap", "Collect"])
         let into = plan.edges.filter { $0.to == 2 }
         #expect(into.map(\.from).sorted() == [0, 1])

@@ -38,7 +38,8 @@ struct DSLTypingTests {
 
     @Test("Control: a well-typed job type-checks (so the failures below are real)")
     func control() throws {
-        let result = try Self.typecheck("""
+        let result = try Self.typecheck(
+            """
             func make() throws -> Job {
                 try Job("ok") {
                     Source([1, 2, 3])
@@ -52,30 +53,53 @@ struct DSLTypingTests {
         #expect(result.status == 0, "\(result.output)")
     }
 
-    @Test("Rejected at compile time; the common mistakes say what to do", arguments: [
-        ("a stage whose input type differs from the previous output",
-         #"Source([1, 2]); Map { (s: String) in s.count }; Sink(.discard)"#, nil),
-        ("Reduce without KeyBy",
-         #"Source([1, 2]); Reduce { (a: Int, b: Int) in a + b }; Sink(.discard)"#, "put a KeyBy"),
-        ("Reduce after a map, without KeyBy",
-         #"Source([1, 2]); Map { (x: Int) in x }; Reduce { (a: Int, b: Int) in a + b }; Sink(.discard)"#, "put a KeyBy"),
-        ("Aggregate without KeyBy",
-         #"Source([1, 2]); Aggregate(.count); Sink(.discard)"#, "put a KeyBy"),
-        ("Aggregate.sum without KeyBy",
-         #"Source([1, 2]); Aggregate.sum { (x: Int) in x }; Sink(.discard)"#, "put a KeyBy"),
-        ("Aggregate(.sum { … }), which Swift cannot compile",
-         #"Source([1, 2]); KeyBy { (x: Int) in x % 2 }; Aggregate(.sum { (x: Int) in x }); Sink(.discard)"#, "write Aggregate.sum"),
-        ("a pipeline without a Sink",
-         #"Source([1, 2]); Map { (x: Int) in x }"#, "a job ends with a Sink"),
-        ("a pipeline that does not start with a Source",
-         #"Map { (x: Int) in x }; Sink(.discard)"#, nil),
-        ("a closure without its parameter type",
-         #"Source(["a", "bc"]); Map { $0.count }; Sink(.discard)"#, nil),
-        ("a collect sink of the wrong type",
-         #"Source([1, 2]); Sink(.collect(into: CollectedRecords<String>()))"#, nil),
-    ] as [(String, String, String?)])
+    @Test(
+        "Rejected at compile time; the common mistakes say what to do",
+        arguments: [
+            (
+                "a stage whose input type differs from the previous output",
+                #"Source([1, 2]); Map { (s: String) in s.count }; Sink(.discard)"#, nil
+            ),
+            (
+                "Reduce without KeyBy",
+                #"Source([1, 2]); Reduce { (a: Int, b: Int) in a + b }; Sink(.discard)"#, "put a KeyBy"
+            ),
+            (
+                "Reduce after a map, without KeyBy",
+                #"Source([1, 2]); Map { (x: Int) in x }; Reduce { (a: Int, b: Int) in a + b }; Sink(.discard)"#, "put a KeyBy"
+            ),
+            (
+                "Aggregate without KeyBy",
+                #"Source([1, 2]); Aggregate(.count); Sink(.discard)"#, "put a KeyBy"
+            ),
+            (
+                "Aggregate.sum without KeyBy",
+                #"Source([1, 2]); Aggregate.sum { (x: Int) in x }; Sink(.discard)"#, "put a KeyBy"
+            ),
+            (
+                "Aggregate(.sum { … }), which Swift cannot compile",
+                #"Source([1, 2]); KeyBy { (x: Int) in x % 2 }; Aggregate(.sum { (x: Int) in x }); Sink(.discard)"#, "write Aggregate.sum"
+            ),
+            (
+                "a pipeline without a Sink",
+                #"Source([1, 2]); Map { (x: Int) in x }"#, "a job ends with a Sink"
+            ),
+            (
+                "a pipeline that does not start with a Source",
+                #"Map { (x: Int) in x }; Sink(.discard)"#, nil
+            ),
+            (
+                "a closure without its parameter type",
+                #"Source(["a", "bc"]); Map { $0.count }; Sink(.discard)"#, nil
+            ),
+            (
+                "a collect sink of the wrong type",
+                #"Source([1, 2]); Sink(.collect(into: CollectedRecords<String>()))"#, nil
+            ),
+        ] as [(String, String, String?)])
     func rejected(_ case_: (what: String, stages: String, message: String?)) throws {
-        let result = try Self.typecheck("""
+        let result = try Self.typecheck(
+            """
             func make() throws -> Job {
                 try Job("bad") { \(case_.stages) }
             }

@@ -86,8 +86,9 @@ private final class SumBox: Sendable {
 
 @Suite("Readers and writers that need not suspend are called without an async call")
 struct ImmediatePathTests {
-    @Test("A reader that can read at once on some reads and not on others loses and repeats nothing",
-          arguments: [true, false])
+    @Test(
+        "A reader that can read at once on some reads and not on others loses and repeats nothing",
+        arguments: [true, false])
     func reader(fused: Bool) async throws {
         let log = PathLog()
         let out = CollectedRecords<Int>()
@@ -102,8 +103,9 @@ struct ImmediatePathTests {
         // Every other read at once, beginning with a suspending one (the reader's first
         // `readImmediately` declines), however the reads are sized.
         let paths = log.paths
-        #expect(paths.count >= 10 && paths.enumerated().allSatisfy { $0.element == !$0.offset.isMultiple(of: 2) },
-                "paths: \(paths)")
+        #expect(
+            paths.count >= 10 && paths.enumerated().allSatisfy { $0.element == !$0.offset.isMultiple(of: 2) },
+            "paths: \(paths)")
     }
 
     @Test("A writer that can write at once on some batches and not on others gets every batch once")

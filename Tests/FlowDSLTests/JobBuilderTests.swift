@@ -69,8 +69,9 @@ struct JobBuilderTests {
             .flatMap { [$0, -$0] }.map { "v\($0)" }
         #expect(out.records == expected)
         #expect(job.plan.tasks.count == 1, "source, five pure stages and sink fuse into one task")
-        #expect(job.plan.tasks[0].sourceStageCount == 6 && job.plan.tasks[0].pieces.isEmpty,
-                "the source pushes each record through the five pure stages, one static chain")
+        #expect(
+            job.plan.tasks[0].sourceStageCount == 6 && job.plan.tasks[0].pieces.isEmpty,
+            "the source pushes each record through the five pure stages, one static chain")
     }
 
     @Test("KeyBy + Reduce emits the running reduction per key")

@@ -73,7 +73,9 @@ struct CapturingHandler: LogHandler {
         let store = LogStore()
         let job = try Job("failing") {
             Source([1, 2, 3])
-            Map { (x: Int) throws -> Int in if x == 2 { throw CancellationError() }; return x }.name("picky")
+            Map { (x: Int) throws -> Int in
+                if x == 2 { throw CancellationError() }; return x
+            }.name("picky")
             Sink(.discard)
         }
         await #expect(throws: FlowError.self) { try await job.run(on: .sync, logger: store.logger(level: .info)) }

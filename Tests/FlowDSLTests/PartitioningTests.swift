@@ -7,8 +7,10 @@ struct PartitioningTests {
     static let input = Array(0..<600)
 
     /// Source (parallelism 1) → exchange → Map (parallelism 3) → Sink (3).
-    static func job(_ configuration: ExecutionConfiguration, into out: CollectedRecords<Int>,
-                    exchange: (DataStream<Int>) -> DataStream<Int>) throws -> Job {
+    static func job(
+        _ configuration: ExecutionConfiguration, into out: CollectedRecords<Int>,
+        exchange: (DataStream<Int>) -> DataStream<Int>
+    ) throws -> Job {
         try Job.graph("exchange", configuration: configuration) { graph in
             exchange(graph.source(Source(input)).name("numbers"))
                 .map { $0 }.name("spread").setParallelism(3)
@@ -70,8 +72,9 @@ struct PartitioningTests {
         #expect(error?.underlying as? PartitionOutOfRange == PartitionOutOfRange(partition: 3, channelCount: 3))
     }
 
-    @Test("A throwing custom partitioner fails the job with the record's position on the edge, whatever the batch size",
-          arguments: [1, 7, 1024])
+    @Test(
+        "A throwing custom partitioner fails the job with the record's position on the edge, whatever the batch size",
+        arguments: [1, 7, 1024])
     func customThrows(_ batchSize: Int) async throws {
         let out = CollectedRecords<Int>()
         let job = try Self.job(ExecutionConfiguration(batchSize: batchSize), into: out) {
@@ -93,7 +96,8 @@ struct PartitioningTests {
     @Test("A stream sent to a custom partitioner of another record type is rejected at plan time")
     func customTypeMismatch() throws {
         var graph = LogicalGraph(name: "mismatch")
-        let source = graph.addNode(StageAttributes(kind: "Source"), body: .source(SourceBody<Int>(isParallel: false) { AnyOperator(reader: CollectionReader([1, 2, 3])) }))
+        let source = graph.addNode(
+            StageAttributes(kind: "Source"), body: .source(SourceBody<Int>(isParallel: false) { AnyOperator(reader: CollectionReader([1, 2, 3])) }))
         let sink = graph.addNode(StageAttributes(kind: "Sink"), body: .sink(SinkBody<Int> { AnyOperator(writer: DiscardWriter()) }))
         graph.connect(source, to: sink, partitioning: .custom(CustomPartitioner<String>(name: "strings") { _, _ in 0 }))
         let error = #expect(throws: FlowError.self) { try Job(graph: graph) }

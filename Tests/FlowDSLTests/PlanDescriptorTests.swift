@@ -26,7 +26,8 @@ import Testing
             let tag = SideOutput<Int>("odd")
             let split = graph.source(Source(Array(0..<count))).uid("numbers").process(SplitOdd(odd: tag)).uid("split")
             split.sideOutput(tag).sink(.collect(into: odds))
-            split.partitionCustom("by tens") { value, instances in (value / 10) % instances }.map { "\($0)" }.parallelism(2).sink(.collect(into: results)).parallelism(2)
+            split.partitionCustom("by tens") { value, instances in (value / 10) % instances }.map { "\($0)" }.parallelism(2).sink(.collect(into: results))
+                .parallelism(2)
         }
     }
 
@@ -62,8 +63,9 @@ import Testing
         #expect(text.contains("\"key\":\"transform:") && text.contains("Swift.Int"), "bodies are named by key and typed: \(text.prefix(300))")
     }
 
-    @Test("Bound to the registry of the same job built again, a descriptor runs identically; at another parallelism too",
-          arguments: [BackendKind.sync, .dispatch, .actor])
+    @Test(
+        "Bound to the registry of the same job built again, a descriptor runs identically; at another parallelism too",
+        arguments: [BackendKind.sync, .dispatch, .actor])
     func bindsAndRuns(on kind: BackendKind) async throws {
         let direct = CollectedRecords<String>()
         try await Self.job(into: direct).run(on: kind.defaultBackend)
@@ -139,7 +141,8 @@ import Testing
         descriptor.version = PlanDescriptor.formatVersion + 1
         let future = try descriptor.encoded()
         #expect { _ = try PlanDescriptor.decoded(from: future) } throws: { error in
-            (error as? FlowError)?.code == .malformedData && (error as? FlowError)?.message.contains("format version \(PlanDescriptor.formatVersion + 1)") == true
+            (error as? FlowError)?.code == .malformedData
+                && (error as? FlowError)?.message.contains("format version \(PlanDescriptor.formatVersion + 1)") == true
         }
     }
 
@@ -193,10 +196,12 @@ import Testing
         #expect(ran.output.split(separator: "\n").map(String.init) == expected)
     }
 
-    @Test("A worker whose job differs refuses the plan, naming the first difference", arguments: [
-        ("extra-map", "the job here has stage 'Map'"),
-        ("as-doubles", "a stage's record type changed"),
-    ])
+    @Test(
+        "A worker whose job differs refuses the plan, naming the first difference",
+        arguments: [
+            ("extra-map", "the job here has stage 'Map'"),
+            ("as-doubles", "a stage's record type changed"),
+        ])
     func workersRefuseOtherJobs(_ case_: (job: String, message: String)) throws {
         let described = try Self.runWorker(["describe"])
         let ran = try Self.runWorker(["run", "--job", case_.job], input: Array(described.output.utf8))

@@ -63,13 +63,17 @@ struct ReviewRegressionTests {
     struct CountPerKey: KeyedCoProcessFunction {
         typealias Output = Int
 
-        func processFirst(_ value: Double, at timestamp: EventTime, key: Double, state: inout Int?,
-                          into output: inout some RecordCollector<Int>) throws {
+        func processFirst(
+            _ value: Double, at timestamp: EventTime, key: Double, state: inout Int?,
+            into output: inout some RecordCollector<Int>
+        ) throws {
             state = (state ?? 0) + 1
             try output.collect(state!, at: timestamp)
         }
-        func processSecond(_ value: Double, at timestamp: EventTime, key: Double, state: inout Int?,
-                           into output: inout some RecordCollector<Int>) throws {
+        func processSecond(
+            _ value: Double, at timestamp: EventTime, key: Double, state: inout Int?,
+            into output: inout some RecordCollector<Int>
+        ) throws {
             state = (state ?? 0) + 1
             try output.collect(state!, at: timestamp)
         }
@@ -77,7 +81,9 @@ struct ReviewRegressionTests {
 
     @Test("A generator rate that is not finite is a configuration error", arguments: [Double.infinity, .nan, 0, -1])
     func badRate(_ rate: Double) async throws {
-        let job = try Job("rate") { Source.generator(count: 10, recordsPerSecond: rate) { (n: Int64) in n }; Sink(.discard) }
+        let job = try Job("rate") {
+            Source.generator(count: 10, recordsPerSecond: rate) { (n: Int64) in n }; Sink(.discard)
+        }
         let error = await #expect(throws: FlowError.self) { try await job.run() }
         #expect(error?.code == .invalidConfiguration)
     }
@@ -104,7 +110,9 @@ struct ReviewRegressionTests {
         let (stream, continuation) = AsyncStream<Int>.makeStream()
         continuation.yield(1)
         let out = CollectedRecords<Int>()
-        let job = try Job("waiting") { Source(stream); Sink(.collect(into: out)) }
+        let job = try Job("waiting") {
+            Source(stream); Sink(.collect(into: out))
+        }
         let handle = job.start()
         let deadline = ContinuousClock.now + .seconds(20)
         while out.records.isEmpty, ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(5)) }

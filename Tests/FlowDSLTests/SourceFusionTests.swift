@@ -10,8 +10,10 @@ struct SourceFusionTests {
     }
 
     /// The job every variant runs: `source` → map → filter → flatMap (fan-out) → map → collect.
-    private func job<Reader>(_ name: String, _ source: Source<Reader>, into out: CollectedRecords<String>,
-                             configuration: ExecutionConfiguration = ExecutionConfiguration(batchSize: 7)) throws -> Job
+    private func job<Reader>(
+        _ name: String, _ source: Source<Reader>, into out: CollectedRecords<String>,
+        configuration: ExecutionConfiguration = ExecutionConfiguration(batchSize: 7)
+    ) throws -> Job
     where Reader.Output == Int {
         try Job(name, configuration: configuration) {
             source.name("numbers")
@@ -34,15 +36,18 @@ struct SourceFusionTests {
             ("collection", { try job("collection", Source(values), into: $0, configuration: $1) }),
             ("closure generator", { try job("generator", Source.generator(count: 100) { Int($0) * 10 }, into: $0, configuration: $1) }),
             ("typed generator", { try job("typed", Source.generator(count: 100, function: Tenfold()), into: $0, configuration: $1) }),
-            ("rate-limited generator",
-             { try job("paced", Source.generator(count: 100, recordsPerSecond: 100_000, function: Tenfold()), into: $0, configuration: $1) }),
+            (
+                "rate-limited generator",
+                { try job("paced", Source.generator(count: 100, recordsPerSecond: 100_000, function: Tenfold()), into: $0, configuration: $1) }
+            ),
             ("AsyncSequence", { try job("stream", Source(finishedStream(values)), into: $0, configuration: $1) }),
         ]
         for (kind, make) in sources {
             let fusedOut = CollectedRecords<String>()
             let fused = try make(fusedOut, ExecutionConfiguration(batchSize: 7))
-            #expect(fused.plan.tasks.count == 1 && fused.plan.tasks[0].sourceStageCount == 5 && fused.plan.tasks[0].pieces.isEmpty,
-                    "\(kind): the source runs all four stages")
+            #expect(
+                fused.plan.tasks.count == 1 && fused.plan.tasks[0].sourceStageCount == 5 && fused.plan.tasks[0].pieces.isEmpty,
+                "\(kind): the source runs all four stages")
             try await fused.run()
 
             let plainOut = CollectedRecords<String>()
@@ -58,8 +63,9 @@ struct SourceFusionTests {
     @Test("At parallelism 2 on threads each instance pushes its own share through its own chain")
     func parallel() async throws {
         let out = CollectedRecords<String>()
-        let job = try job("parallel", Source.generator(count: 10_000, function: Tenfold()), into: out,
-                          configuration: ExecutionConfiguration(batchSize: 64, defaultParallelism: 2))
+        let job = try job(
+            "parallel", Source.generator(count: 10_000, function: Tenfold()), into: out,
+            configuration: ExecutionConfiguration(batchSize: 64, defaultParallelism: 2))
         #expect(job.plan.tasks.count == 1 && job.plan.tasks[0].parallelism == 2 && job.plan.tasks[0].sourceStageCount == 5)
         let result = try await job.run(on: .dispatch)
         let values = (0..<10_000).map { $0 * 10 }
@@ -68,13 +74,17 @@ struct SourceFusionTests {
         #expect(out.records(ofSubtask: 0).sorted() == expected(values.enumerated().filter { $0.offset % 2 == 0 }.map(\.element)).sorted())
         #expect(out.records(ofSubtask: 1).sorted() == expected(values.enumerated().filter { $0.offset % 2 == 1 }.map(\.element)).sorted())
         let kept = values.map { $0 + 1 }.filter { $0 % 3 != 0 }.count
-        #expect(result.metrics.stages.map { "\($0.name) \($0.recordsIn)/\($0.recordsOut)" }
-                == ["numbers 0/10000", "inc 10000/10000", "not3 10000/\(kept)", "both \(kept)/\(2 * kept)",
-                    "label \(2 * kept)/\(2 * kept)", "out \(2 * kept)/0"])
+        #expect(
+            result.metrics.stages.map { "\($0.name) \($0.recordsIn)/\($0.recordsOut)" }
+                == [
+                    "numbers 0/10000", "inc 10000/10000", "not3 10000/\(kept)", "both \(kept)/\(2 * kept)",
+                    "label \(2 * kept)/\(2 * kept)", "out \(2 * kept)/0",
+                ])
     }
 
-    @Test("A fused AsyncSequence source whose filter drops most elements is read again at once after each one",
-          arguments: [BackendKind.sync, .dispatch, .actor])
+    @Test(
+        "A fused AsyncSequence source whose filter drops most elements is read again at once after each one",
+        arguments: [BackendKind.sync, .dispatch, .actor])
     func droppingFilterIsNotBackedOff(kind: BackendKind) async throws {
         // 5,000 buffered elements, 1 in 100 kept: if a read whose element the filter dropped counted
         // as "idle", the back-off (up to 1 ms per read) would take about 5 s.
@@ -96,8 +106,9 @@ struct SourceFusionTests {
         #expect(task.idle < .seconds(10), "the task idled \(task.idle) on \(kind): \(task)")
     }
 
-    @Test("A fused source whose filter drops most records, read one record at a time, is read again at once after each",
-          arguments: [BackendKind.sync, .dispatch, .actor])
+    @Test(
+        "A fused source whose filter drops most records, read one record at a time, is read again at once after each",
+        arguments: [BackendKind.sync, .dispatch, .actor])
     func droppingFilterOneRecordPerRead(kind: BackendKind) async throws {
         // Each read makes one record and answers `.idle(until: nil)`; the filter drops 99 in 100,
         // so most reads emit nothing. If a read that made a record the filter dropped counted as
@@ -120,8 +131,10 @@ struct SourceFusionTests {
     func counts() async throws {
         let values = Array(0..<50)
         let fused = try await job("fused", Source(values), into: CollectedRecords()).run()
-        let plain = try await job("plain", Source(values), into: CollectedRecords(),
-                                  configuration: ExecutionConfiguration(batchSize: 7, fusionEnabled: false)).run()
+        let plain = try await job(
+            "plain", Source(values), into: CollectedRecords(),
+            configuration: ExecutionConfiguration(batchSize: 7, fusionEnabled: false)
+        ).run()
         let counts = { (result: JobResult) in result.metrics.stages.map { "\($0.name) \($0.recordsIn)/\($0.recordsOut)" } }
         // 50 made; +1 keeps 50; 16 of 1...50 are multiples of 3; each of the 34 left twice.
         #expect(counts(fused) == ["numbers 0/50", "inc 50/50", "not3 50/34", "both 34/68", "label 68/68", "out 68/0"])
@@ -170,15 +183,18 @@ struct SourceFusionTests {
         #expect(error?.stageName == "check" && error?.recordPosition == 13)
         // Reads of 1, 4, 4 and 4 records (the pacer starts at one) went through whole before the
         // read of records 13…16 failed.
-        #expect(handle.metrics().stages.map { "\($0.name) \($0.recordsIn)/\($0.recordsOut)" }
+        #expect(
+            handle.metrics().stages.map { "\($0.name) \($0.recordsIn)/\($0.recordsOut)" }
                 == ["numbers 0/13", "check 13/13", "all 13/13", "out 13/0"])
     }
 
     @Test("Sources of different readers share one type once erased, and still fuse")
     func erased() async throws {
         let stream = finishedStream([7, 8, 9])
-        let sources: [Source<AnySourceReader<Int>>] = [Source([1, 2, 3]).erased(), Source(stream).erased().name("live"),
-                                                        Source.generator(count: 3) { Int($0) + 4 }.erased()]
+        let sources: [Source<AnySourceReader<Int>>] = [
+            Source([1, 2, 3]).erased(), Source(stream).erased().name("live"),
+            Source.generator(count: 3) { Int($0) + 4 }.erased(),
+        ]
         #expect(sources[1].attributes.name == "live" && !sources[1].isParallel && sources[0].isParallel)
         var outputs: [[Int]] = []
         for source in sources {
@@ -240,8 +256,9 @@ struct SourceFusionTests {
             Sink(.collect(into: out))
         }
         let reduceTask = try #require(keyed.plan.tasks.first { $0.stages.first?.kind == "Reduce" })
-        #expect(reduceTask.stages.count == 4 && reduceTask.pieces.count == 2 && reduceTask.pieces[1].isStaticChain && reduceTask.pieces[1].body.stageCount == 3,
-                "\(keyed.explain())")
+        #expect(
+            reduceTask.stages.count == 4 && reduceTask.pieces.count == 2 && reduceTask.pieces[1].isStaticChain && reduceTask.pieces[1].body.stageCount == 3,
+            "\(keyed.explain())")
         try await keyed.run()
         var sums = [0, 0]
         var expectedOutput: [Int] = []

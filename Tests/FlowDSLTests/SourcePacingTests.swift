@@ -21,8 +21,9 @@ private struct SizeRecorder<Input: Sendable>: SinkWriter {
 struct SourcePacingTests {
     // The sync scheduler does not back off while another task progresses, so the sync case passes
     // with or without the fix; it is here to check the same output on every backend.
-    @Test("an AsyncSequence source is read again at once after each element, on every backend",
-          arguments: [BackendKind.sync, .dispatch, .actor])
+    @Test(
+        "an AsyncSequence source is read again at once after each element, on every backend",
+        arguments: [BackendKind.sync, .dispatch, .actor])
     func asyncSequenceIsNotBackedOff(kind: BackendKind) async throws {
         // 5,000 buffered elements: if each read of one element counted as "idle", the runner's
         // back-off (up to 1 ms) would hold the source to ~1,000 elements a second, 5 s in all.
@@ -47,8 +48,9 @@ struct SourcePacingTests {
         #expect(source.idle < .seconds(10), "the source task idled \(source.idle) on \(kind): \(source)")
     }
 
-    @Test("a source whose read makes a record and cannot say when more come is read again at once, on every backend",
-          arguments: [BackendKind.sync, .dispatch, .actor])
+    @Test(
+        "a source whose read makes a record and cannot say when more come is read again at once, on every backend",
+        arguments: [BackendKind.sync, .dispatch, .actor])
     func oneRecordPerReadIsNotBackedOff(kind: BackendKind) async throws {
         // The pacing rule itself, without a pump: every read makes one record and answers
         // `.idle(until: nil)`, so if such a read counted as idle, each of the 5,000 records would

@@ -120,11 +120,14 @@ import Testing
             let error = error as? FlowError
             return error?.code == .stateRestoreFailed && error?.message.contains("position 6 of split 1/2 is past its end (5 records)") == true
         }
-        #expect { try reader.restoreSplits([SourceSplit(index: 0, splitCount: 2, position: 0), SourceSplit(index: 0, splitCount: 2, position: 1)]) } throws: { error in
+        #expect { try reader.restoreSplits([SourceSplit(index: 0, splitCount: 2, position: 0), SourceSplit(index: 0, splitCount: 2, position: 1)]) } throws: {
+            error in
             (error as? FlowError)?.message.contains("split 0 twice") == true
         }
         var generator = GeneratorReader(count: 10, recordsPerSecond: nil, function: ClosureGenerator { $0 })
-        #expect { try generator.restoreSplits([SourceSplit(index: 0, splitCount: 2, position: 0), SourceSplit(index: 1, splitCount: 3, position: 0)]) } throws: { error in
+        #expect {
+            try generator.restoreSplits([SourceSplit(index: 0, splitCount: 2, position: 0), SourceSplit(index: 1, splitCount: 3, position: 0)])
+        } throws: { error in
             (error as? FlowError)?.message.contains("disagree on how many splits there are (2 and 3)") == true
         }
     }

@@ -6,8 +6,10 @@ import Testing
 /// Derived uids follow a stage's kind and place in the graph, not its name, so renaming a stage
 /// keeps its state; a keyed stage without a uid of its own is warned about.
 @Suite struct StableUIDTests {
-    private static func sumJob(into results: CollectedRecords<Keyed<Int, Int>>, sumName: String, sourceName: String = "numbers",
-                               sumUID: String? = nil) throws -> Job {
+    private static func sumJob(
+        into results: CollectedRecords<Keyed<Int, Int>>, sumName: String, sourceName: String = "numbers",
+        sumUID: String? = nil
+    ) throws -> Job {
         var sum = Aggregate.sum { (x: Int) in x }.name(sumName)
         if let sumUID { sum = sum.uid(sumUID) }
         return try Job("sums") {
@@ -34,8 +36,9 @@ import Testing
             Sink(.discard)
         }.plan.tasks.flatMap(\.stages)
         #expect(withMap[0].uid == original[0].uid, "the source's place did not change")
-        #expect(withMap.first { $0.kind == "Aggregate" }?.uid != original.first { $0.kind == "Aggregate" }?.uid,
-                "a stage added before the aggregate moves it in the graph")
+        #expect(
+            withMap.first { $0.kind == "Aggregate" }?.uid != original.first { $0.kind == "Aggregate" }?.uid,
+            "a stage added before the aggregate moves it in the graph")
     }
 
     @Test("State stored under a derived uid is restored into the renamed stage")
@@ -55,9 +58,10 @@ import Testing
         #expect(renamed.plan.tasks.flatMap(\.stages).first { $0.kind == "Aggregate" }?.uid == uid)
         let resumed = JobExecution(plan: renamed.plan, backend: BackendKind.sync.defaultBackend, processingTime: nil, restoring: [uid: [snapshot]])
         _ = try await resumed.run()
-        let expected = Dictionary(uniqueKeysWithValues: (0..<4).map { key in
-            (key, stride(from: key, to: 50, by: 4).reduce(0, +) + stride(from: key, to: 100, by: 4).reduce(0, +))
-        })
+        let expected = Dictionary(
+            uniqueKeysWithValues: (0..<4).map { key in
+                (key, stride(from: key, to: 50, by: 4).reduce(0, +) + stride(from: key, to: 100, by: 4).reduce(0, +))
+            })
         #expect(Dictionary(lastValues: results.records) == expected)
     }
 

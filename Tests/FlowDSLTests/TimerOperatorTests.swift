@@ -27,8 +27,9 @@ struct DeadlineEmitter: KeyedTimerOperator {
     let key: @Sendable (Deadline) throws -> Int
     /// Counts fired timers, if given.
     var fired: FiredCount?
-    var timers = TimerService<Int, EmptyNamespace>(keyGroups: KeyGroupRange(lowerBound: 0, upperBound: KeyGroup.defaultMaxParallelism),
-                                                   maxParallelism: KeyGroup.defaultMaxParallelism)
+    var timers = TimerService<Int, EmptyNamespace>(
+        keyGroups: KeyGroupRange(lowerBound: 0, upperBound: KeyGroup.defaultMaxParallelism),
+        maxParallelism: KeyGroup.defaultMaxParallelism)
     var maxParallelism = KeyGroup.defaultMaxParallelism
 
     init(key: @escaping @Sendable (Deadline) throws -> Int = { $0.key }, fired: FiredCount? = nil) {
@@ -112,7 +113,8 @@ struct DeadlineEmitter: KeyedTimerOperator {
         for subtask in 0..<2 {
             var harness = try OperatorHarness(DeadlineEmitter(), subtask: subtask, parallelism: 2)
             let owned = deadlines.filter {
-                KeyGroup(hash: $0.key.stableHashValue, maxParallelism: KeyGroup.defaultMaxParallelism).owner(parallelism: 2, maxParallelism: KeyGroup.defaultMaxParallelism) == subtask
+                KeyGroup(hash: $0.key.stableHashValue, maxParallelism: KeyGroup.defaultMaxParallelism).owner(
+                    parallelism: 2, maxParallelism: KeyGroup.defaultMaxParallelism) == subtask
             }
             try harness.push(owned)
             snapshots.append(try harness.pushBarrier(1))
@@ -136,7 +138,9 @@ struct DeadlineEmitter: KeyedTimerOperator {
     @Test("Restoring another operator's snapshot, or key groups the instance does not own, is refused")
     func badRestoreIsRefused() throws {
         // A key whose key group subtask 0 of 2 owns: its timer's state is not subtask 1's.
-        let key = (0..<100).first { KeyGroup(of: $0, maxParallelism: KeyGroup.defaultMaxParallelism).owner(parallelism: 2, maxParallelism: KeyGroup.defaultMaxParallelism) == 0 }!
+        let key = (0..<100).first {
+            KeyGroup(of: $0, maxParallelism: KeyGroup.defaultMaxParallelism).owner(parallelism: 2, maxParallelism: KeyGroup.defaultMaxParallelism) == 0
+        }!
         var harness = try OperatorHarness(DeadlineEmitter(), uid: "a")
         try harness.push([Deadline(key: key, time: 5)])
         let snapshot = try harness.snapshot(checkpoint: 3)
@@ -207,8 +211,9 @@ struct DeadlineEmitter: KeyedTimerOperator {
             graph.source(Source(stream)).keyBy { $0.key }.transform("deadlines") { key, _ in DeadlineEmitter(key: key) }
                 .sink(.collect(into: out))
         }
-        let run = JobExecution(plan: job.plan, backend: kind.defaultBackend, processingTime: ProcessingTimeService(clock, origin: 1_000),
-                               restoring: [:])
+        let run = JobExecution(
+            plan: job.plan, backend: kind.defaultBackend, processingTime: ProcessingTimeService(clock, origin: 1_000),
+            restoring: [:])
         let running = Task { try await run.run() }
         feed.yield(Deadline(key: 1, time: 1_500, processing: true))
         feed.yield(Deadline(key: 2, time: 1_200, processing: true))
@@ -225,7 +230,6 @@ struct DeadlineEmitter: KeyedTimerOperator {
         #expect(out.records == ["p2@1200", "p1@1500"])
     }
 }
-
 
 /// Collects strings, taking `delay` per batch: a slow consumer that holds a timer sweep back.
 struct SlowCollectingWriter: SinkWriter {
@@ -248,8 +252,9 @@ struct SlowCollectingWriter: SinkWriter {
 }
 
 @Suite(.serialized) struct TimerSweepTests {
-    @Test("A sweep over many due timers fires a chunk per step: the task answers its mailbox mid-sweep, and the output is complete and in order",
-          arguments: [BackendKind.sync, .dispatch, .actor])
+    @Test(
+        "A sweep over many due timers fires a chunk per step: the task answers its mailbox mid-sweep, and the output is complete and in order",
+        arguments: [BackendKind.sync, .dispatch, .actor])
     func sweepYieldsToTheMailbox(on kind: BackendKind) async throws {
         let deadlines = (0..<3_000).map { Deadline(key: $0, time: Int64($0)) }
         let out = CollectedRecords<String>()

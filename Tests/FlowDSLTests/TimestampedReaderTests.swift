@@ -10,8 +10,10 @@ struct TimestampedReaderTests {
         func timestamp(of element: Int) -> EventTime { EventTime(milliseconds: Int64(element) * 100) }
     }
 
-    private func job<Reader>(_ name: String, _ source: Source<Reader>, into out: CollectedRecords<Int>,
-                             configuration: ExecutionConfiguration) throws -> Job where Reader.Output == Int {
+    private func job<Reader>(
+        _ name: String, _ source: Source<Reader>, into out: CollectedRecords<Int>,
+        configuration: ExecutionConfiguration
+    ) throws -> Job where Reader.Output == Int {
         try Job(name, configuration: configuration) {
             source.name("numbers")
             Filter { (value: Int) in value % 2 == 0 }
@@ -44,8 +46,9 @@ struct TimestampedReaderTests {
         let source = Source.generator(count: 10, function: ReadingNumbers()).withTimestamps(assigner: Hundredfold())
         let _: Source<TimestampedReader<GeneratorReader<ReadingNumbers>, Hundredfold>> = source
         let job = try job("typed", source, into: CollectedRecords(), configuration: ExecutionConfiguration())
-        #expect(job.plan.tasks.count == 1 && job.plan.tasks[0].sourceStageCount == 2 && job.plan.tasks[0].loopCount == 1,
-                "the source runs the filter in its loop:\n\(job.explain())")
+        #expect(
+            job.plan.tasks.count == 1 && job.plan.tasks[0].sourceStageCount == 2 && job.plan.tasks[0].loopCount == 1,
+            "the source runs the filter in its loop:\n\(job.explain())")
     }
 
     @Test("withTimestamps keeps the source's name and parallelism")

@@ -25,36 +25,47 @@ private struct NoNegatives: ReduceFunction {
     func typedMatchesClosure() async throws {
         let out = CollectedRecords<Int>()
         let jobs: [(String, (ExecutionConfiguration) throws -> Job)] = [
-            ("DSL, ReduceWith", { configuration in
-                try Job("typed", configuration: configuration) {
-                    Source(Self.input)
-                    KeyBy { (x: Int) in x % 3 }
-                    ReduceWith(Highest()).uid("highest")
-                    Sink(.collect(into: out))
+            (
+                "DSL, ReduceWith",
+                { configuration in
+                    try Job("typed", configuration: configuration) {
+                        Source(Self.input)
+                        KeyBy { (x: Int) in x % 3 }
+                        ReduceWith(Highest()).uid("highest")
+                        Sink(.collect(into: out))
+                    }
                 }
-            }),
-            ("DSL, Reduce with a closure", { configuration in
-                try Job("closure", configuration: configuration) {
-                    Source(Self.input)
-                    KeyBy { (x: Int) in x % 3 }
-                    Reduce { (a: Int, b: Int) in Swift.max(a, b) }.uid("highest")
-                    Sink(.collect(into: out))
+            ),
+            (
+                "DSL, Reduce with a closure",
+                { configuration in
+                    try Job("closure", configuration: configuration) {
+                        Source(Self.input)
+                        KeyBy { (x: Int) in x % 3 }
+                        Reduce { (a: Int, b: Int) in Swift.max(a, b) }.uid("highest")
+                        Sink(.collect(into: out))
+                    }
                 }
-            }),
-            ("fluent, reduce(Highest())", { configuration in
-                try Job.graph("fluent", configuration: configuration) { graph in
-                    graph.source(Source(Self.input)).keyBy { $0 % 3 }.reduce(Highest()).sink(.collect(into: out))
+            ),
+            (
+                "fluent, reduce(Highest())",
+                { configuration in
+                    try Job.graph("fluent", configuration: configuration) { graph in
+                        graph.source(Source(Self.input)).keyBy { $0 % 3 }.reduce(Highest()).sink(.collect(into: out))
+                    }
                 }
-            }),
+            ),
         ]
         // Per key, the highest so far, in the key's order (by hand: key 0 gets 3, 9, 12, 15; key 1
         // gets 1, 7, 4; key 2 gets 2, 8, 11).
         let expected: [Int: [Int]] = [0: [3, 9, 12, 15], 1: [1, 7, 7], 2: [2, 8, 11]]
         for (label, make) in jobs {
-            let results = try await ExecutionVariants.run(seeds: 0..<10, makeJob: { configuration in
-                out.removeAll()
-                return try make(configuration)
-            }, collect: { out.records })
+            let results = try await ExecutionVariants.run(
+                seeds: 0..<10,
+                makeJob: { configuration in
+                    out.removeAll()
+                    return try make(configuration)
+                }, collect: { out.records })
             for (variant, output) in results {
                 // The highest so far of a key is the key's value, whatever it is (x % 3 is the key).
                 let perKey = Dictionary(grouping: output) { $0 % 3 }

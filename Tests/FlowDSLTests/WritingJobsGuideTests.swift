@@ -16,7 +16,7 @@ private struct CSVLines: SinkWriter {
                 lines.append("\(timestamps[index].milliseconds),\(records[index].sensor),\(records[index].value)")
             }
         }
-        batch.removeAll(keepingCapacity: true)   // consumed
+        batch.removeAll(keepingCapacity: true)  // consumed
         return true
     }
     mutating func write(_ batch: inout Batch<Reading>) async throws { _ = try writeImmediately(&batch) }
@@ -46,7 +46,9 @@ private struct Boom: Error, CustomStringConvertible {
         let job = try Job("fails") {
             Source(Array(0..<5000))
             Map { (x: Int) in x + 1 }.name("inc")
-            Map { (x: Int) throws -> Int in if x == 3001 { throw Boom(value: x) }; return x }.name("picky").uid("picky-1")
+            Map { (x: Int) throws -> Int in
+                if x == 3001 { throw Boom(value: x) }; return x
+            }.name("picky").uid("picky-1")
             Filter { (x: Int) in x > 0 }
             Sink(.discard)
         }

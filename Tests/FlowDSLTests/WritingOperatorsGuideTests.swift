@@ -53,8 +53,9 @@ public struct CountAfterFirst<Record: Sendable, Key: StableHashable & Hashable &
                 do {
                     key = try keyOf(records[index])
                 } catch {
-                    throw RecordFailure(stage: 0, recordIndex: index, record: FlowError.describe(records[index]),
-                                        origin: .keySelector, underlying: error)
+                    throw RecordFailure(
+                        stage: 0, recordIndex: index, record: FlowError.describe(records[index]),
+                        origin: .keySelector, underlying: error)
                 }
                 let hash = key.stableHashValue  // once per record: the probe and the key group both use it
                 let isFirst = counts.update(key, namespace: EmptyNamespace(), hash: hash, default: { 0 }) { count in
@@ -65,8 +66,9 @@ public struct CountAfterFirst<Record: Sendable, Key: StableHashable & Hashable &
                 let keyGroup = KeyGroup(hash: hash, maxParallelism: maxParallelism).index
                 switch domain {
                 case .eventTime:
-                    timers.registerEventTimeTimer(key: key, namespace: EmptyNamespace(), keyGroup: keyGroup,
-                                                  at: timestamps[index].milliseconds + delay)
+                    timers.registerEventTimeTimer(
+                        key: key, namespace: EmptyNamespace(), keyGroup: keyGroup,
+                        at: timestamps[index].milliseconds + delay)
                 case .processingTime:
                     timers.registerProcessingTimeTimer(key: key, namespace: EmptyNamespace(), keyGroup: keyGroup, at: now + delay)
                 }
@@ -75,11 +77,14 @@ public struct CountAfterFirst<Record: Sendable, Key: StableHashable & Hashable &
         input.removeAll(keepingCapacity: true)
     }
 
-    public mutating func onTimer(_ timer: OperatorTimer<Key, EmptyNamespace>, domain: TimeDomain,
-                                 into output: inout Batch<Keyed<Key, Int>>) throws {
+    public mutating func onTimer(
+        _ timer: OperatorTimer<Key, EmptyNamespace>, domain: TimeDomain,
+        into output: inout Batch<Keyed<Key, Int>>
+    ) throws {
         guard let count = counts.removeValue(for: timer.key, namespace: timer.namespace, hash: timer.key.stableHashValue) else { return }
-        output.append(Keyed(key: timer.key, value: count),
-                      at: domain == .eventTime ? EventTime(milliseconds: timer.time) : .unassigned)
+        output.append(
+            Keyed(key: timer.key, value: count),
+            at: domain == .eventTime ? EventTime(milliseconds: timer.time) : .unassigned)
     }
 
     public mutating func snapshotState(checkpoint: Int64, into snapshot: inout KeyedStateSnapshot) throws {
@@ -110,8 +115,9 @@ public struct CountAfterFirst<Record: Sendable, Key: StableHashable & Hashable &
     }
     @Test func processingTimeFollowsTheClock() throws {
         let clock = ManualClock()
-        var harness = try OperatorHarness(CountAfterFirst(key: { (user: String) in user }, delay: 500, in: .processingTime),
-                                          processingTime: ProcessingTimeService(clock, origin: 1_000))
+        var harness = try OperatorHarness(
+            CountAfterFirst(key: { (user: String) in user }, delay: 500, in: .processingTime),
+            processingTime: ProcessingTimeService(clock, origin: 1_000))
         try harness.push(["a", "b", "a"])
         #expect(harness.nextProcessingTimer == 1_500)
         clock.advance(by: .milliseconds(499))

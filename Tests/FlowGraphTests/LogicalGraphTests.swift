@@ -100,8 +100,11 @@ import Testing
             attributes.parallelism = 3
             attributes.chainingAllowed = false
         }
-        #expect(graph[map].attributes == StageAttributes(kind: "Map", name: "describe", uid: "describe-1", parallelism: 3,
-                                                         chainingAllowed: false))
+        #expect(
+            graph[map].attributes
+                == StageAttributes(
+                    kind: "Map", name: "describe", uid: "describe-1", parallelism: 3,
+                    chainingAllowed: false))
         #expect(graph[source].attributes == StageAttributes(kind: "Source", name: "numbers"))
         #expect(graph[sink].attributes == StageAttributes(kind: "Sink"))
     }

@@ -13,21 +13,25 @@ func samplePlan(jobName: String = "sample job") -> PhysicalPlan {
     let print = PlannedStage(node: NodeID(3), kind: "Sink", name: "print", uid: "derived-print", uidIsUserSet: false)
     let audit = PlannedStage(node: NodeID(4), kind: "Sink", name: "audit", uid: "derived-audit", uidIsUserSet: false)
     let tasks = [
-        PhysicalTask(id: 0, stages: [source, map], head: .source(sourceBody(Int.self)),
-                     pieces: [BodyPiece(body: passThroughBody(Int.self), isStaticChain: true)], tail: .output,
-                     parallelism: 2, maxParallelism: 128, backend: .sync),
-        PhysicalTask(id: 1, stages: [reduce, print], head: .input,
-                     pieces: [BodyPiece(body: passThroughBody(Int.self), isStaticChain: false)], tail: .sink(sinkBody(Int.self)),
-                     parallelism: 4, maxParallelism: 128, backend: .sync),
-        PhysicalTask(id: 2, stages: [audit], head: .input, pieces: [], tail: .sink(sinkBody(Int.self)),
-                     parallelism: 1, maxParallelism: 64, backend: BackendKind(name: "threads")),
+        PhysicalTask(
+            id: 0, stages: [source, map], head: .source(sourceBody(Int.self)),
+            pieces: [BodyPiece(body: passThroughBody(Int.self), isStaticChain: true)], tail: .output,
+            parallelism: 2, maxParallelism: 128, backend: .sync),
+        PhysicalTask(
+            id: 1, stages: [reduce, print], head: .input,
+            pieces: [BodyPiece(body: passThroughBody(Int.self), isStaticChain: false)], tail: .sink(sinkBody(Int.self)),
+            parallelism: 4, maxParallelism: 128, backend: .sync),
+        PhysicalTask(
+            id: 2, stages: [audit], head: .input, pieces: [], tail: .sink(sinkBody(Int.self)),
+            parallelism: 1, maxParallelism: 64, backend: BackendKind(name: "threads")),
     ]
     let edges = [
         PhysicalEdge(from: 0, to: 1, partitioning: .hash(KeyPartitioner<Int> { $0 })),
         PhysicalEdge(from: 0, to: 2, partitioning: .rebalance),
     ]
-    return PhysicalPlan(jobName: jobName, tasks: tasks, edges: edges,
-                        configuration: ExecutionConfiguration(batchSize: 256, channelCredits: 3))
+    return PhysicalPlan(
+        jobName: jobName, tasks: tasks, edges: edges,
+        configuration: ExecutionConfiguration(batchSize: 256, channelCredits: 3))
 }
 
 @Suite struct PhysicalPlanTests {

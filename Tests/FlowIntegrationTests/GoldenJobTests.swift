@@ -46,7 +46,9 @@ struct GoldenJobTests {
     func variants() async throws {
         let out = CollectedRecords<Keyed<Int64, Int64>>()
         let results = try await ExecutionVariants.run(
-            makeJob: { configuration in out.removeAll(); return try Self.job(configuration, parallelism: 1, into: out) },
+            makeJob: { configuration in
+                out.removeAll(); return try Self.job(configuration, parallelism: 1, into: out)
+            },
             collect: { out.records }
         )
         let reference = results[0].output

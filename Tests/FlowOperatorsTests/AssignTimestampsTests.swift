@@ -5,10 +5,13 @@ import Testing
 @Suite struct AssignTimestampsTests {
     /// ×10 → stamp with the value + 1000 → keep multiples of 20 → describe: the stamp in the middle.
     private func chain() -> _Chain2<_Chain2<_Chain2<Map<Int, Int>, AssignTimestamps<Int>>, Filter<Int>>, Map<Int, String>> {
-        _Chain2(_Chain2(_Chain2(Map { (value: Int) in value * 10 },
-                                AssignTimestamps { (value: Int) in EventTime(milliseconds: Int64(value) + 1000) }),
-                        Filter { (value: Int) in value % 20 == 0 }),
-                Map { (value: Int) in "v\(value)" })
+        _Chain2(
+            _Chain2(
+                _Chain2(
+                    Map { (value: Int) in value * 10 },
+                    AssignTimestamps { (value: Int) in EventTime(milliseconds: Int64(value) + 1000) }),
+                Filter { (value: Int) in value % 20 == 0 }),
+            Map { (value: Int) in "v\(value)" })
     }
 
     @Test("sets each record's timestamp from the record and passes the record on unchanged")
@@ -54,8 +57,10 @@ import Testing
 
     @Test("a stage after it that falls back to push sees its timestamp")
     func defaultApplySeesTimestamp() throws {
-        let output = try runChain(_Chain2(AssignTimestamps { (value: Int) in EventTime(milliseconds: Int64(value) + 100) },
-                                          FusedChainOperatorTests.Halve()), stamped(1...4))
+        let output = try runChain(
+            _Chain2(
+                AssignTimestamps { (value: Int) in EventTime(milliseconds: Int64(value) + 100) },
+                FusedChainOperatorTests.Halve()), stamped(1...4))
         #expect(Array(output.records) == [1, 2])
         #expect(output.timestamps.map(\.milliseconds) == [102, 104])
     }
@@ -73,11 +78,12 @@ import Testing
 
     @Test("a throwing assigner raises RecordFailure naming its stage and the record")
     func throwing() {
-        let chain = _Chain2(Map { (value: Int) in value },
-                            AssignTimestamps { (value: Int) throws -> EventTime in
-                                if value == 7 { throw UserError(value: value) }
-                                return EventTime(milliseconds: 0)
-                            })
+        let chain = _Chain2(
+            Map { (value: Int) in value },
+            AssignTimestamps { (value: Int) throws -> EventTime in
+                if value == 7 { throw UserError(value: value) }
+                return EventTime(milliseconds: 0)
+            })
         let failure = #expect(throws: RecordFailure.self) { try runChainKeepingInput(chain, stamped([5, 6, 7, 8])) }
         #expect(failure?.stage == 1)
         #expect(failure?.recordIndex == 2)

@@ -32,10 +32,12 @@ struct DescribeBoth: CoMapFunction {
 
     @Test("a throwing closure raises RecordFailure naming the tagged record and its index")
     func throwing() {
-        let coMap = CoMap(first: { (value: Int) in value }, second: { (text: String) throws -> Int in
-            guard let value = Int(text) else { throw UserError(value: -1) }
-            return value
-        })
+        let coMap = CoMap(
+            first: { (value: Int) in value },
+            second: { (text: String) throws -> Int in
+                guard let value = Int(text) else { throw UserError(value: -1) }
+                return value
+            })
         let failure = #expect(throws: RecordFailure.self) {
             try runChainKeepingInput(coMap, coBatch([.first(1), .second("2"), .second("two")]))
         }
@@ -47,11 +49,13 @@ struct DescribeBoth: CoMapFunction {
 
     @Test("after a tagging map in one chain, a failure names the CoMap's ordinal")
     func chainedOrdinal() {
-        let chain = _Chain2(MapWith(TagAsFirst<Int, String>()),
-                            CoMap(first: { (value: Int) throws -> Int in
-                                if value == 3 { throw UserError(value: 3) }
-                                return value
-                            }, second: { (text: String) in text.count }))
+        let chain = _Chain2(
+            MapWith(TagAsFirst<Int, String>()),
+            CoMap(
+                first: { (value: Int) throws -> Int in
+                    if value == 3 { throw UserError(value: 3) }
+                    return value
+                }, second: { (text: String) in text.count }))
         let failure = #expect(throws: RecordFailure.self) { try runChainKeepingInput(chain, Batch([1, 2, 3])) }
         #expect(failure?.stage == 1)
         #expect(failure?.recordIndex == 2)

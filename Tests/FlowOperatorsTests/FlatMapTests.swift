@@ -18,8 +18,9 @@ import Testing
 
     @Test("splits lines into words (any Sequence result type)")
     func splitsWords() throws {
-        let output = try runChain(FlatMap { (line: String) in line.split(separator: " ").map(String.init) },
-                                  Batch(["to be", "", "or not to be"]))
+        let output = try runChain(
+            FlatMap { (line: String) in line.split(separator: " ").map(String.init) },
+            Batch(["to be", "", "or not to be"]))
         #expect(Array(output.records) == ["to", "be", "or", "not", "to", "be"])
         let lazy = try runChain(FlatMap { (value: Int) in (0..<value).lazy.map { $0 * 10 } }, Batch([3]))
         #expect(Array(lazy.records) == [0, 10, 20])

@@ -5,8 +5,9 @@ import Testing
 @Suite struct FusedChainOperatorTests {
     /// Map ×10 → keep multiples of 20 → describe.
     private func threeStages() -> _Chain2<_Chain2<Map<Int, Int>, Filter<Int>>, Map<Int, String>> {
-        _Chain2(_Chain2(Map { (value: Int) in value * 10 }, Filter { (value: Int) in value % 20 == 0 }),
-                Map { (value: Int) in "v\(value)" })
+        _Chain2(
+            _Chain2(Map { (value: Int) in value * 10 }, Filter { (value: Int) in value % 20 == 0 }),
+            Map { (value: Int) in "v\(value)" })
     }
 
     @Test("a 3-stage chain runs every stage in order, keeps timestamps and empties its input")
@@ -64,10 +65,12 @@ import Testing
 
     @Test("handoff counts do not depend on how the chain is nested")
     func handoffCountsIgnoreNesting() throws {
-        let left = _Chain2(_Chain2(Map { (value: Int) in value + 1 }, Filter { (value: Int) in value > 3 }),
-                           FlatMap { (value: Int) in [value, value] })
-        let right = _Chain2(Map { (value: Int) in value + 1 },
-                            _Chain2(Filter { (value: Int) in value > 3 }, FlatMap { (value: Int) in [value, value] }))
+        let left = _Chain2(
+            _Chain2(Map { (value: Int) in value + 1 }, Filter { (value: Int) in value > 3 }),
+            FlatMap { (value: Int) in [value, value] })
+        let right = _Chain2(
+            Map { (value: Int) in value + 1 },
+            _Chain2(Filter { (value: Int) in value > 3 }, FlatMap { (value: Int) in [value, value] }))
         var leftOperator = FusedChainOperator(left)
         var rightOperator = FusedChainOperator(right)
         var leftInput = stamped(0..<8)
@@ -89,10 +92,13 @@ import Testing
 
     @Test("a 4-stage chain counts each boundary: flatMap fan-out, filter, compactMap")
     func fourStageCounts() throws {
-        let chain = _Chain2(_Chain2(_Chain2(FlatMap { (value: Int) in [value, -value] },
-                                            Filter { (value: Int) in value > 0 }),
-                                    CompactMap { (value: Int) in value.isMultiple(of: 2) ? value : nil }),
-                            Map { (value: Int) in value * 100 })
+        let chain = _Chain2(
+            _Chain2(
+                _Chain2(
+                    FlatMap { (value: Int) in [value, -value] },
+                    Filter { (value: Int) in value > 0 }),
+                CompactMap { (value: Int) in value.isMultiple(of: 2) ? value : nil }),
+            Map { (value: Int) in value * 100 })
         var chainOperator = FusedChainOperator(chain)
         var input = stamped(1...6)
         var output = Batch<Int>()
@@ -105,15 +111,18 @@ import Testing
         #expect(type(of: chainOperator).stageCount == 4)
     }
 
-    @Test("a stage failing in the middle of a chain is named by its ordinal, with the input record's index and the record it received",
-          arguments: [(1, 0), (2, 1), (4, 3)])
+    @Test(
+        "a stage failing in the middle of a chain is named by its ordinal, with the input record's index and the record it received",
+        arguments: [(1, 0), (2, 1), (4, 3)])
     func failureInMiddleStage(failingInput: Int, expectedIndex: Int) {
-        let chain = _Chain2(_Chain2(Map { (value: Int) in value * 10 },
-                                    Filter { (value: Int) throws -> Bool in
-                                        if value == failingInput * 10 { throw UserError(value: value) }
-                                        return true
-                                    }),
-                            Map { (value: Int) in "\(value)" })
+        let chain = _Chain2(
+            _Chain2(
+                Map { (value: Int) in value * 10 },
+                Filter { (value: Int) throws -> Bool in
+                    if value == failingInput * 10 { throw UserError(value: value) }
+                    return true
+                }),
+            Map { (value: Int) in "\(value)" })
         let failure = #expect(throws: RecordFailure.self) { try runChainKeepingInput(chain, stamped(1...5)) }
         #expect(failure?.stage == 1)
         #expect(failure?.recordIndex == expectedIndex)
@@ -127,10 +136,13 @@ import Testing
             if stage == failingStage && value == 3 { throw UserError(value: stage) }
             return value
         }
-        let chain = _Chain2(_Chain2(Map { (value: Int) in try check(0, value) },
-                                    Filter { (value: Int) in try check(1, value) >= 0 }),
-                            _Chain2(CompactMap { (value: Int) in try check(2, value) },
-                                    FlatMap { (value: Int) in [try check(3, value)] }))
+        let chain = _Chain2(
+            _Chain2(
+                Map { (value: Int) in try check(0, value) },
+                Filter { (value: Int) in try check(1, value) >= 0 }),
+            _Chain2(
+                CompactMap { (value: Int) in try check(2, value) },
+                FlatMap { (value: Int) in [try check(3, value)] }))
         let failure = #expect(throws: RecordFailure.self) { try runChainKeepingInput(chain, Batch([1, 2, 3, 4])) }
         #expect(failure?.stage == failingStage)
         #expect(failure?.recordIndex == 2)
@@ -140,11 +152,12 @@ import Testing
 
     @Test("a failure after a flatMap names the input record's index, not the expanded element's position")
     func failureAfterFanOut() {
-        let chain = _Chain2(FlatMap { (value: Int) in [value, value + 100] },
-                            Map { (value: Int) throws -> Int in
-                                if value == 102 { throw UserError(value: value) }
-                                return value
-                            })
+        let chain = _Chain2(
+            FlatMap { (value: Int) in [value, value + 100] },
+            Map { (value: Int) throws -> Int in
+                if value == 102 { throw UserError(value: value) }
+                return value
+            })
         let failure = #expect(throws: RecordFailure.self) { try runChainKeepingInput(chain, Batch([1, 2, 3])) }
         #expect(failure?.stage == 1)
         #expect(failure?.recordIndex == 1)
@@ -153,8 +166,9 @@ import Testing
 
     @Test("the failing record is described truncated to 200 characters")
     func failingRecordTruncated() {
-        let chain = _Chain2(Map { (value: Int) in String(repeating: "x", count: value) },
-                            Filter { (_: String) throws -> Bool in throw UserError(value: 0) })
+        let chain = _Chain2(
+            Map { (value: Int) in String(repeating: "x", count: value) },
+            Filter { (_: String) throws -> Bool in throw UserError(value: 0) })
         let failure = #expect(throws: RecordFailure.self) { try runChainKeepingInput(chain, Batch([500])) }
         #expect(failure?.record == String(repeating: "x", count: 200) + "…")
     }
@@ -191,10 +205,12 @@ import Testing
     func applyMatchesPush() throws {
         // The same stages, once as single-output stages (nested calls), once ending in a
         // one-element flatMap (push path).
-        let applied = _Chain2(_Chain2(Filter { (value: Int) in value % 2 == 0 }, Filter { (value: Int) in value % 3 == 0 }),
-                              CompactMap { (value: Int) in value > 6 ? "v\(value)" : nil })
-        let pushed = _Chain2(_Chain2(Filter { (value: Int) in value % 2 == 0 }, Filter { (value: Int) in value % 3 == 0 }),
-                             FlatMap { (value: Int) in value > 6 ? ["v\(value)"] : [] })
+        let applied = _Chain2(
+            _Chain2(Filter { (value: Int) in value % 2 == 0 }, Filter { (value: Int) in value % 3 == 0 }),
+            CompactMap { (value: Int) in value > 6 ? "v\(value)" : nil })
+        let pushed = _Chain2(
+            _Chain2(Filter { (value: Int) in value % 2 == 0 }, Filter { (value: Int) in value % 3 == 0 }),
+            FlatMap { (value: Int) in value > 6 ? ["v\(value)"] : [] })
         #expect(type(of: applied).emitsAtMostOne && !type(of: pushed).emitsAtMostOne)
         var appliedOperator = FusedChainOperator(applied)
         var pushedOperator = FusedChainOperator(pushed)

@@ -20,17 +20,19 @@ import Testing
         var output = Batch<Keyed<String, Int>>()
         try aggregate.process(&input, into: &output)
         #expect(input.isEmpty)
-        #expect(Array(output.records) == [
-            Keyed(key: "to", value: 1), Keyed(key: "be", value: 1), Keyed(key: "or", value: 1), Keyed(key: "not", value: 1),
-            Keyed(key: "to", value: 2), Keyed(key: "be", value: 2), Keyed(key: "to", value: 3),
-        ])
+        #expect(
+            Array(output.records) == [
+                Keyed(key: "to", value: 1), Keyed(key: "be", value: 1), Keyed(key: "or", value: 1), Keyed(key: "not", value: 1),
+                Keyed(key: "to", value: 2), Keyed(key: "be", value: 2), Keyed(key: "to", value: 3),
+            ])
         #expect(output.timestamps.allSatisfy { $0 == EventTime(milliseconds: 77) })
     }
 
     @Test("SumAggregate emits the running sum of each key")
     func sum() throws {
-        var aggregate = KeyedAggregateOperator(key: { (reading: Reading) in reading.sensor },
-                                               function: SumAggregate { (reading: Reading) in reading.value })
+        var aggregate = KeyedAggregateOperator(
+            key: { (reading: Reading) in reading.sensor },
+            function: SumAggregate { (reading: Reading) in reading.value })
         var input = readings(sample)
         var output = Batch<Keyed<String, Int>>()
         try aggregate.process(&input, into: &output)
@@ -41,10 +43,12 @@ import Testing
 
     @Test("MinAggregate and MaxAggregate emit the running extreme of each key")
     func minAndMax() throws {
-        var minimum = KeyedAggregateOperator(key: { (reading: Reading) in reading.sensor },
-                                             function: MinAggregate { (reading: Reading) in reading.value })
-        var maximum = KeyedAggregateOperator(key: { (reading: Reading) in reading.sensor },
-                                             function: MaxAggregate { (reading: Reading) in reading.value })
+        var minimum = KeyedAggregateOperator(
+            key: { (reading: Reading) in reading.sensor },
+            function: MinAggregate { (reading: Reading) in reading.value })
+        var maximum = KeyedAggregateOperator(
+            key: { (reading: Reading) in reading.sensor },
+            function: MaxAggregate { (reading: Reading) in reading.value })
         var input = readings(sample)
         var minOutput = Batch<Keyed<String, Int?>>()
         try minimum.process(&input, into: &minOutput)
@@ -57,8 +61,9 @@ import Testing
 
     @Test("AverageAggregate emits the running mean of each key")
     func average() throws {
-        var aggregate = KeyedAggregateOperator(key: { (reading: Reading) in reading.sensor },
-                                               function: AverageAggregate { (reading: Reading) in Double(reading.value) })
+        var aggregate = KeyedAggregateOperator(
+            key: { (reading: Reading) in reading.sensor },
+            function: AverageAggregate { (reading: Reading) in Double(reading.value) })
         var input = readings(sample)
         var output = Batch<Keyed<String, Double>>()
         try aggregate.process(&input, into: &output)
@@ -78,11 +83,12 @@ import Testing
 
     @Test("a throwing value function raises RecordFailure with the record's index and description")
     func throwingValue() {
-        var aggregate = KeyedAggregateOperator(key: { (reading: Reading) in reading.sensor },
-                                               function: SumAggregate { (reading: Reading) throws -> Int in
-                                                   if reading.value < 0 { throw UserError(value: reading.value) }
-                                                   return reading.value
-                                               })
+        var aggregate = KeyedAggregateOperator(
+            key: { (reading: Reading) in reading.sensor },
+            function: SumAggregate { (reading: Reading) throws -> Int in
+                if reading.value < 0 { throw UserError(value: reading.value) }
+                return reading.value
+            })
         var input = readings([("a", 1), ("a", 2), ("b", -4)])
         var output = Batch<Keyed<String, Int>>()
         let failure = #expect(throws: RecordFailure.self) { try aggregate.process(&input, into: &output) }
@@ -95,10 +101,11 @@ import Testing
 
     @Test("a throwing key selector raises RecordFailure with the record's index")
     func throwingKey() {
-        var aggregate = KeyedAggregateOperator(key: { (value: Int) throws -> Int in
-            if value == 0 { throw UserError(value: 0) }
-            return value
-        }, function: TypedCount<Int>())
+        var aggregate = KeyedAggregateOperator(
+            key: { (value: Int) throws -> Int in
+                if value == 0 { throw UserError(value: 0) }
+                return value
+            }, function: TypedCount<Int>())
         var input = Batch([3, 0])
         var output = Batch<Keyed<Int, Int>>()
         let failure = #expect(throws: RecordFailure.self) { try aggregate.process(&input, into: &output) }

@@ -18,8 +18,10 @@ struct SensorGate: KeyedCoProcessFunction {
         var waiting: [Reading] = []
     }
 
-    func processFirst(_ reading: Reading, at timestamp: EventTime, key: String, state: inout Gate?,
-                      into output: inout some RecordCollector<Reading>) throws {
+    func processFirst(
+        _ reading: Reading, at timestamp: EventTime, key: String, state: inout Gate?,
+        into output: inout some RecordCollector<Reading>
+    ) throws {
         var gate = state ?? Gate()
         switch gate.blocked {
         case nil: gate.waiting.append(reading)
@@ -29,8 +31,10 @@ struct SensorGate: KeyedCoProcessFunction {
         state = gate
     }
 
-    func processSecond(_ rule: SensorRule, at timestamp: EventTime, key: String, state: inout Gate?,
-                       into output: inout some RecordCollector<Reading>) throws {
+    func processSecond(
+        _ rule: SensorRule, at timestamp: EventTime, key: String, state: inout Gate?,
+        into output: inout some RecordCollector<Reading>
+    ) throws {
         if rule.sensor.isEmpty { throw UserError(value: 0) }
         var gate = state ?? Gate()
         gate.blocked = rule.blocked
@@ -46,14 +50,18 @@ struct SensorGate: KeyedCoProcessFunction {
 /// Counts records per key of `Double` keys; a negative second-input record clears the key's state.
 struct CountPerKey: KeyedCoProcessFunction {
     typealias Output = String
-    func processFirst(_ value: Double, at timestamp: EventTime, key: Double, state: inout Int?,
-                      into output: inout some RecordCollector<String>) throws {
+    func processFirst(
+        _ value: Double, at timestamp: EventTime, key: Double, state: inout Int?,
+        into output: inout some RecordCollector<String>
+    ) throws {
         state = (state ?? 0) + 1
         try output.collect("\(key)=\(state!)", at: timestamp)
     }
 
-    func processSecond(_ value: Double, at timestamp: EventTime, key: Double, state: inout Int?,
-                       into output: inout some RecordCollector<String>) throws {
+    func processSecond(
+        _ value: Double, at timestamp: EventTime, key: Double, state: inout Int?,
+        into output: inout some RecordCollector<String>
+    ) throws {
         state = nil
     }
 }
@@ -115,9 +123,10 @@ struct CountPerKey: KeyedCoProcessFunction {
 
     @Test("a throwing key selector of either input raises RecordFailure with the record's index")
     func throwingKey() {
-        var counter = KeyedCoProcessOperator(keyFirst: { (value: Double) in value },
-                                             keySecond: { (value: Double) throws -> Double in throw UserError(value: Int(value)) },
-                                             function: CountPerKey())
+        var counter = KeyedCoProcessOperator(
+            keyFirst: { (value: Double) in value },
+            keySecond: { (value: Double) throws -> Double in throw UserError(value: Int(value)) },
+            function: CountPerKey())
         var input = coBatch([CoElement<Double, Double>.first(1), .second(8)])
         var output = Batch<String>()
         let failure = #expect(throws: RecordFailure.self) { try counter.process(&input, into: &output) }

@@ -41,8 +41,9 @@ private func probe(_ instances: inout [Sum], parallelism: Int) throws -> [Int: I
 }
 
 @Suite struct KeyedOperatorStateTests {
-    @Test("a keyed sum snapshotted at one parallelism and restored at another goes on with the same sums",
-          arguments: [(1, 3), (3, 1), (2, 4)])
+    @Test(
+        "a keyed sum snapshotted at one parallelism and restored at another goes on with the same sums",
+        arguments: [(1, 3), (3, 1), (2, 4)])
     func restoreAtAnotherParallelism(old: Int, new: Int) async {
         await propertyCheck(input: Gen.int(in: 0...10_000).array(of: 0...200)) { records in
             var reference: [Int: Int] = [:]
@@ -68,13 +69,15 @@ private func probe(_ instances: inout [Sum], parallelism: Int) throws -> [Int: I
 
     @Test("reduce and co-process state survive snapshot and restore")
     func reduceAndCoProcess() throws {
-        var reduce = KeyedReduceOperator<ClosureReduceFunction<Reading>, String>(key: { $0.sensor }, combine: { Reading(sensor: $0.sensor, value: $0.value + $1.value) })
+        var reduce = KeyedReduceOperator<ClosureReduceFunction<Reading>, String>(
+            key: { $0.sensor }, combine: { Reading(sensor: $0.sensor, value: $0.value + $1.value) })
         var input = Batch([Reading(sensor: "a", value: 1), Reading(sensor: "b", value: 2), Reading(sensor: "a", value: 3)])
         var output = Batch<Reading>()
         try reduce.process(&input, into: &output)
         var snapshot = KeyedStateSnapshot(operatorID: "r", checkpointID: 1, maxParallelism: 128)
         try reduce.snapshotState(checkpoint: 1, into: &snapshot)
-        var restored = KeyedReduceOperator<ClosureReduceFunction<Reading>, String>(key: { $0.sensor }, combine: { Reading(sensor: $0.sensor, value: $0.value + $1.value) })
+        var restored = KeyedReduceOperator<ClosureReduceFunction<Reading>, String>(
+            key: { $0.sensor }, combine: { Reading(sensor: $0.sensor, value: $0.value + $1.value) })
         try restored.restoreState(from: snapshot)
         #expect(restored.keyCount == 2)
         #expect(restored.value(of: "a")?.value == 4)

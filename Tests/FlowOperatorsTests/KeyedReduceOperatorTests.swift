@@ -46,10 +46,12 @@ import Testing
 
     @Test("a throwing combine raises RecordFailure with the record's index and description")
     func throwingCombine() {
-        var reduce = KeyedReduceOperator<ClosureReduceFunction<Reading>, String>(key: { $0.sensor }, combine: { _, next in
-            if next.value < 0 { throw UserError(value: next.value) }
-            return next
-        })
+        var reduce = KeyedReduceOperator<ClosureReduceFunction<Reading>, String>(
+            key: { $0.sensor },
+            combine: { _, next in
+                if next.value < 0 { throw UserError(value: next.value) }
+                return next
+            })
         var input = Batch([Reading(sensor: "a", value: 1), Reading(sensor: "b", value: -1), Reading(sensor: "a", value: -2)])
         var output = Batch<Reading>()
         let failure = #expect(throws: RecordFailure.self) { try reduce.process(&input, into: &output) }
@@ -62,10 +64,11 @@ import Testing
 
     @Test("a throwing key selector raises RecordFailure with the record's index")
     func throwingKey() {
-        var reduce = KeyedReduceOperator<ClosureReduceFunction<Int>, Int>(key: { value in
-            if value == 3 { throw UserError(value: 3) }
-            return value
-        }, combine: { $0 + $1 })
+        var reduce = KeyedReduceOperator<ClosureReduceFunction<Int>, Int>(
+            key: { value in
+                if value == 3 { throw UserError(value: 3) }
+                return value
+            }, combine: { $0 + $1 })
         var input = Batch([1, 2, 3])
         var output = Batch<Int>()
         let failure = #expect(throws: RecordFailure.self) { try reduce.process(&input, into: &output) }

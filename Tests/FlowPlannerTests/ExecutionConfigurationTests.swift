@@ -31,19 +31,22 @@ struct ExecutionConfigurationTests {
         OutOfRange(configuration: ExecutionConfiguration(channelCredits: -1), setting: "channelCredits", fragments: ["got -1"]),
         OutOfRange(configuration: ExecutionConfiguration(channelByteBudget: 0), setting: "channelByteBudget", fragments: ["got 0", "1...1099511627776"]),
         OutOfRange(configuration: ExecutionConfiguration(channelByteBudget: .max), setting: "channelByteBudget", fragments: ["\(Int.max)"]),
-        OutOfRange(configuration: ExecutionConfiguration(defaultMaxParallelism: 40000), setting: "defaultMaxParallelism",
-                   fragments: ["40000", "1...32768"]),
+        OutOfRange(
+            configuration: ExecutionConfiguration(defaultMaxParallelism: 40000), setting: "defaultMaxParallelism",
+            fragments: ["40000", "1...32768"]),
         OutOfRange(configuration: ExecutionConfiguration(defaultMaxParallelism: .max), setting: "defaultMaxParallelism", fragments: ["1...32768"]),
-        OutOfRange(configuration: ExecutionConfiguration(defaultParallelism: 40000, defaultMaxParallelism: 32768), setting: "defaultParallelism",
-                   fragments: ["40000", "1...32768"]),
+        OutOfRange(
+            configuration: ExecutionConfiguration(defaultParallelism: 40000, defaultMaxParallelism: 32768), setting: "defaultParallelism",
+            fragments: ["40000", "1...32768"]),
         OutOfRange(configuration: ExecutionConfiguration(defaultParallelism: .max), setting: "defaultParallelism", fragments: ["1...32768"]),
         OutOfRange(configuration: ExecutionConfiguration(flushTimeout: .seconds(3601)), setting: "flushTimeout", fragments: ["1 hour"]),
         OutOfRange(configuration: ExecutionConfiguration(flushTimeout: .seconds(Int64.max)), setting: "flushTimeout", fragments: ["1 hour"]),
         OutOfRange(configuration: ExecutionConfiguration(flushTimeout: .zero), setting: "flushTimeout", fragments: ["positive"]),
     ]
 
-    @Test("A setting out of range is rejected at Job(...) with .invalidConfiguration naming the setting, the value and the range",
-          arguments: outOfRange)
+    @Test(
+        "A setting out of range is rejected at Job(...) with .invalidConfiguration naming the setting, the value and the range",
+        arguments: outOfRange)
     func rejected(_ case_: OutOfRange) {
         let error = #expect(throws: FlowError.self) { try job(case_.configuration) }
         #expect(error?.code == .invalidConfiguration)

@@ -92,8 +92,9 @@ struct InvalidGraphTests {
     }
 
     private func map(_ graph: inout LogicalGraph, _ name: String) -> NodeID {
-        graph.addNode(StageAttributes(kind: "Map", name: name),
-                      body: .transform(TransformBody(prototype: FusedChainOperator(Map { (x: Int) in x }))), isFusable: true)
+        graph.addNode(
+            StageAttributes(kind: "Map", name: name),
+            body: .transform(TransformBody(prototype: FusedChainOperator(Map { (x: Int) in x }))), isFusable: true)
     }
 
     private func sink<T: Sendable>(_ graph: inout LogicalGraph, _ name: String, _ type: T.Type = Int.self) -> NodeID {
@@ -142,21 +143,27 @@ struct InvalidGraphTests {
     @Test("Parallelism below 1", arguments: [0, -3])
     func parallelism(_ value: Int) {
         expectInvalid("Map 'bad' (stage #1) has parallelism \(value)") {
-            try Job("p") { Source([1]); Map { (x: Int) in x }.name("bad").parallelism(value); Sink(.discard) }
+            try Job("p") {
+                Source([1]); Map { (x: Int) in x }.name("bad").parallelism(value); Sink(.discard)
+            }
         }
     }
 
     @Test("Parallelism above maxParallelism")
     func aboveMax() {
         expectInvalid("above its maxParallelism 4") {
-            try Job("p") { Source([1]); Map { (x: Int) in x }.parallelism(8).maxParallelism(4); Sink(.discard) }
+            try Job("p") {
+                Source([1]); Map { (x: Int) in x }.parallelism(8).maxParallelism(4); Sink(.discard)
+            }
         }
     }
 
     @Test("A stage's own maxParallelism above 32768 is a graph error naming the stage (the configuration's default is a configuration error)")
     func stageMaxParallelismTooLarge() {
         expectInvalid("Map 'wide' (stage #1) has maxParallelism 40000; it must be in 1...32768") {
-            try Job("p") { Source([1]); Map { (x: Int) in x }.name("wide").maxParallelism(40000); Sink(.discard) }
+            try Job("p") {
+                Source([1]); Map { (x: Int) in x }.name("wide").maxParallelism(40000); Sink(.discard)
+            }
         }
     }
 
@@ -164,10 +171,12 @@ struct InvalidGraphTests {
     func keyedWithoutKeyBy() {
         var graph = LogicalGraph(name: "unkeyed")
         let s = source(&graph)
-        let reduce = graph.addNode(StageAttributes(kind: "Reduce", name: "sum"),
-                                   body: .transform(TransformBody<Int, Int>(stageCount: 1) {
-                                       AnyOperator(KeyedReduceOperator(key: { (x: Int) in x }, combine: +))
-                                   }), isKeyed: true)
+        let reduce = graph.addNode(
+            StageAttributes(kind: "Reduce", name: "sum"),
+            body: .transform(
+                TransformBody<Int, Int>(stageCount: 1) {
+                    AnyOperator(KeyedReduceOperator(key: { (x: Int) in x }, combine: +))
+                }), isKeyed: true)
         let k = sink(&graph, "out")
         graph.connect(s, to: reduce)
         graph.connect(reduce, to: k)
@@ -187,7 +196,9 @@ struct InvalidGraphTests {
     func nonParallelSource() {
         let (stream, _) = AsyncStream<Int>.makeStream()
         expectInvalid("cannot run at parallelism 2") {
-            try Job("async") { Source(stream).name("events").parallelism(2); Sink(.discard) }
+            try Job("async") {
+                Source(stream).name("events").parallelism(2); Sink(.discard)
+            }
         }
     }
 
@@ -206,7 +217,9 @@ struct InvalidGraphTests {
     @Test("Batch size 0 is a configuration error")
     func badConfiguration() {
         expectInvalid("batchSize must be in 1...1048576, got 0", code: .invalidConfiguration) {
-            try Job("config", configuration: ExecutionConfiguration(batchSize: 0)) { Source([1]); Sink(.discard) }
+            try Job("config", configuration: ExecutionConfiguration(batchSize: 0)) {
+                Source([1]); Sink(.discard)
+            }
         }
     }
 }

@@ -13,7 +13,9 @@ struct FailureTests {
         let job = try Job("fails") {
             Source(Array(0..<5000))
             Map { (x: Int) in x + 1 }.name("inc")
-            Map { (x: Int) throws -> Int in if x == 3001 { throw Boom(value: x) }; return x }.name("picky").uid("picky-1")
+            Map { (x: Int) throws -> Int in
+                if x == 3001 { throw Boom(value: x) }; return x
+            }.name("picky").uid("picky-1")
             Filter { (x: Int) in x > 0 }
             Sink(.discard)
         }
@@ -33,7 +35,9 @@ struct FailureTests {
         let job = try Job("fails", configuration: ExecutionConfiguration(batchSize: 64)) {
             Source(Array(0..<500)).parallelism(1)
             Map { (x: Int) in x + 1 }.name("inc").parallelism(2)
-            Map { (x: Int) throws -> Int in if x == 301 { throw Boom(value: x) }; return x }.name("picky").parallelism(2)
+            Map { (x: Int) throws -> Int in
+                if x == 301 { throw Boom(value: x) }; return x
+            }.name("picky").parallelism(2)
             Sink(.discard).parallelism(2)
         }
         #expect(job.plan.tasks.count == 2 && job.plan.tasks[1].stages.count == 3)
@@ -49,7 +53,9 @@ struct FailureTests {
     func positionIndependentOfBatchSize(_ batchSize: Int) async throws {
         let job = try Job("fails", configuration: ExecutionConfiguration(batchSize: batchSize)) {
             Source(Array(0..<100))
-            Filter { (x: Int) throws -> Bool in if x == 42 { throw Boom(value: x) }; return true }.name("guard")
+            Filter { (x: Int) throws -> Bool in
+                if x == 42 { throw Boom(value: x) }; return true
+            }.name("guard")
             Sink(.discard)
         }
         let error = await #expect(throws: FlowError.self) { try await job.run() }
@@ -62,7 +68,9 @@ struct FailureTests {
         let job = try Job("reduce-fails") {
             Source(Array(0..<50))
             KeyBy { (x: Int) in x % 3 }
-            Reduce { (a: Int, b: Int) throws -> Int in if b == 40 { throw Boom(value: b) }; return a + b }.name("sum")
+            Reduce { (a: Int, b: Int) throws -> Int in
+                if b == 40 { throw Boom(value: b) }; return a + b
+            }.name("sum")
             Sink(.discard)
         }
         let error = await #expect(throws: FlowError.self) { try await job.run() }
@@ -76,7 +84,9 @@ struct FailureTests {
     func throwingKey() async throws {
         let job = try Job("key-fails") {
             Source(Array(0..<10))
-            KeyBy { (x: Int) throws -> Int in if x == 7 { throw Boom(value: x) }; return x }
+            KeyBy { (x: Int) throws -> Int in
+                if x == 7 { throw Boom(value: x) }; return x
+            }
             Aggregate(.count).name("counts")
             Sink(.discard)
         }
@@ -88,13 +98,16 @@ struct FailureTests {
         #expect(error?.message == "the KeyBy key selector threw on record #7 of those this instance routed on the edge")
     }
 
-    @Test("A throwing key selector's position counts the records its instance sent on the edge, whatever the batch size",
-          arguments: [1, 3, 1024])
+    @Test(
+        "A throwing key selector's position counts the records its instance sent on the edge, whatever the batch size",
+        arguments: [1, 3, 1024])
     func throwingKeyPosition(_ batchSize: Int) async throws {
         for parallelism in [1, 2] {
             let job = try Job("key-fails", configuration: ExecutionConfiguration(batchSize: batchSize)) {
                 Source(Array(0..<40)).parallelism(parallelism)
-                KeyBy { (x: Int) throws -> Int in if x == 27 { throw Boom(value: x) }; return x }
+                KeyBy { (x: Int) throws -> Int in
+                    if x == 27 { throw Boom(value: x) }; return x
+                }
                 Aggregate(.count).name("counts").parallelism(2)
                 Sink(.discard).parallelism(2)
             }
@@ -172,12 +185,18 @@ struct FailureTests {
     @Test("A custom operator that throws a plain error fails the job naming its stage")
     func customOperator() async throws {
         var graph = LogicalGraph(name: "custom")
-        let source = graph.addNode(StageAttributes(kind: "Source"), body: .source(SourceBody<Int>(isParallel: true) {
-            AnyOperator(reader: CollectionReader([1, 2, 3]))
-        }))
-        let fussy = graph.addNode(StageAttributes(kind: "Fussy", name: "fussy"), body: .transform(TransformBody<Int, Int>(stageCount: 1) {
-            AnyOperator(Fussy())
-        }))
+        let source = graph.addNode(
+            StageAttributes(kind: "Source"),
+            body: .source(
+                SourceBody<Int>(isParallel: true) {
+                    AnyOperator(reader: CollectionReader([1, 2, 3]))
+                }))
+        let fussy = graph.addNode(
+            StageAttributes(kind: "Fussy", name: "fussy"),
+            body: .transform(
+                TransformBody<Int, Int>(stageCount: 1) {
+                    AnyOperator(Fussy())
+                }))
         let sink = graph.addNode(StageAttributes(kind: "Discard"), body: .sink(SinkBody<Int> { DiscardSink().makeWriter(for: Int.self) }))
         graph.connect(source, to: fussy)
         graph.connect(fussy, to: sink)
@@ -213,23 +232,62 @@ struct FailureTests {
             return word
         }
         let jobs: [(String, Job)] = [
-            ("map", try Job("map") { Source(words); Map(refuse); Sink(.discard) }),
-            ("unfused map", try Job("unfused", configuration: ExecutionConfiguration(fusionEnabled: false)) {
-                Source(words); Map(refuse); Sink(.discard)
-            }),
-            ("key selector", try Job("key") {
-                Source(words); KeyBy { (w: String) throws -> String in try refuse(w) }; Aggregate(.count); Sink(.discard)
-            }),
-            ("reduce", try Job("reduce") {
-                Source(words); KeyBy { (_: String) in 0 }; Reduce { (a: String, b: String) throws -> String in try refuse(b) }; Sink(.discard)
-            }),
-            ("custom partitioner", try Job.graph("custom") { graph in
-                graph.source(Source(words)).partitionCustom { w, _ in _ = try refuse(w); return 0 }.map { $0 }.sink(.discard)
-            }),
-            ("source open", try Job("source-open") { Source(isParallel: false) { RefusingReader(failsOpen: true) }; Sink(.discard) }),
-            ("source read", try Job("source-read") { Source(isParallel: false) { RefusingReader(failsOpen: false) }; Sink(.discard) }),
-            ("sink open", try Job("sink-open") { Source(words); Sink(WriterSink { RefusingWriter(failsOpen: true) }) }),
-            ("sink write", try Job("sink-write") { Source(words); Sink(WriterSink { RefusingWriter(failsOpen: false) }) }),
+            (
+                "map",
+                try Job("map") {
+                    Source(words); Map(refuse); Sink(.discard)
+                }
+            ),
+            (
+                "unfused map",
+                try Job("unfused", configuration: ExecutionConfiguration(fusionEnabled: false)) {
+                    Source(words); Map(refuse); Sink(.discard)
+                }
+            ),
+            (
+                "key selector",
+                try Job("key") {
+                    Source(words); KeyBy { (w: String) throws -> String in try refuse(w) }; Aggregate(.count); Sink(.discard)
+                }
+            ),
+            (
+                "reduce",
+                try Job("reduce") {
+                    Source(words); KeyBy { (_: String) in 0 }; Reduce { (a: String, b: String) throws -> String in try refuse(b) }; Sink(.discard)
+                }
+            ),
+            (
+                "custom partitioner",
+                try Job.graph("custom") { graph in
+                    graph.source(Source(words)).partitionCustom { w, _ in
+                        _ = try refuse(w); return 0
+                    }.map { $0 }.sink(.discard)
+                }
+            ),
+            (
+                "source open",
+                try Job("source-open") {
+                    Source(isParallel: false) { RefusingReader(failsOpen: true) }; Sink(.discard)
+                }
+            ),
+            (
+                "source read",
+                try Job("source-read") {
+                    Source(isParallel: false) { RefusingReader(failsOpen: false) }; Sink(.discard)
+                }
+            ),
+            (
+                "sink open",
+                try Job("sink-open") {
+                    Source(words); Sink(WriterSink { RefusingWriter(failsOpen: true) })
+                }
+            ),
+            (
+                "sink write",
+                try Job("sink-write") {
+                    Source(words); Sink(WriterSink { RefusingWriter(failsOpen: false) })
+                }
+            ),
         ]
         for (kind, job) in jobs {
             let error = await #expect(throws: FlowError.self, "\(kind)") { try await job.run() }

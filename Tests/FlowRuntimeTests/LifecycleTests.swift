@@ -244,8 +244,9 @@ struct LifecycleTests {
             let error = await #expect(throws: FlowError.self) { try await job.run(on: backend) }
             #expect(error?.code == .sinkFailed)
             #expect(error?.subtask == 0)
-            #expect(log.entries == ["open source #0", "open sink #0", "close source #0", "close sink #0"],
-                    "sink #1 was never opened, so it is not closed (\(backend.kind))")
+            #expect(
+                log.entries == ["open source #0", "open sink #0", "close source #0", "close sink #0"],
+                "sink #1 was never opened, so it is not closed (\(backend.kind))")
         }
     }
 }

@@ -22,7 +22,9 @@ extension PoolTimingTests {
             }
         }
 
-        @Test("A checkpoint triggered through the source task's mailbox cuts positions and keyed state; resuming at p = 3 ends with the same sums", arguments: backends)
+        @Test(
+            "A checkpoint triggered through the source task's mailbox cuts positions and keyed state; resuming at p = 3 ends with the same sums",
+            arguments: backends)
         func checkpointThroughMailbox(on kind: BackendKind) async throws {
             let first = CollectedRecords<Keyed<Int64, Int64>>()
             let run = JobExecution(plan: try Self.sumJob(into: first, parallelism: 2, rate: 50_000).plan, backend: kind.defaultBackend)
@@ -52,8 +54,9 @@ extension PoolTimingTests {
 
             // Resumed at parallelism 3: the source starts at the stored position, the sums from the stored state.
             let second = CollectedRecords<Keyed<Int64, Int64>>()
-            let resumed = JobExecution(plan: try Self.sumJob(into: second, parallelism: 3, rate: nil).plan, backend: kind.defaultBackend,
-                                       processingTime: nil, restoring: snapshots)
+            let resumed = JobExecution(
+                plan: try Self.sumJob(into: second, parallelism: 3, rate: nil).plan, backend: kind.defaultBackend,
+                processingTime: nil, restoring: snapshots)
             _ = try await resumed.run()
             #expect(second.records.count == Int(Self.count - position), "the resumed run reads only the records after the checkpoint")
             #expect(Dictionary(lastValues: second.records) == expected)
@@ -87,12 +90,12 @@ extension PoolTimingTests {
     }
 }
 
-
 /// A source that has no data does not block its task's loop: the task still serves its mailbox.
 extension PoolTimingTests {
     @Suite struct SilentSourceMailboxTests {
-        @Test("A job whose AsyncSequence source yields nothing for 5 s answers every mailbox action within 50 ms, on every backend",
-              arguments: [BackendKind.sync, .dispatch, .actor])
+        @Test(
+            "A job whose AsyncSequence source yields nothing for 5 s answers every mailbox action within 50 ms, on every backend",
+            arguments: [BackendKind.sync, .dispatch, .actor])
         func silentSequenceServesMailbox(on kind: BackendKind) async throws {
             let (stream, feed) = AsyncStream<Int>.makeStream()
             let results = CollectedRecords<Int>()

@@ -12,8 +12,9 @@ import Testing
             Source(Array(0..<1000)).uid("numbers").parallelism(3)
             Sink(.collect(into: results)).parallelism(3)
         }
-        let stored = OperatorSnapshot(operatorID: "numbers", checkpointID: 7, maxParallelism: KeyGroup.defaultMaxParallelism,
-                                      splits: [SourceSplit(index: 0, splitCount: 2, position: 300), SourceSplit(index: 1, splitCount: 2, position: 100)])
+        let stored = OperatorSnapshot(
+            operatorID: "numbers", checkpointID: 7, maxParallelism: KeyGroup.defaultMaxParallelism,
+            splits: [SourceSplit(index: 0, splitCount: 2, position: 300), SourceSplit(index: 1, splitCount: 2, position: 100)])
         let run = JobExecution(plan: job.plan, backend: kind.defaultBackend, processingTime: nil, restoring: ["numbers": [stored]])
         _ = try await run.run()
         #expect(results.records.sorted() == Array(300..<500) + Array(600..<1000))
@@ -23,8 +24,9 @@ import Testing
         #expect(results.records(ofSubtask: 2).isEmpty)
     }
 
-    @Test("A stamping source fused with the stages after it resumes from its splits too (the wrappers pass them to the reader)",
-          arguments: [BackendKind.sync, .dispatch, .actor])
+    @Test(
+        "A stamping source fused with the stages after it resumes from its splits too (the wrappers pass them to the reader)",
+        arguments: [BackendKind.sync, .dispatch, .actor])
     func fusedStampedSourceResumes(on kind: BackendKind) async throws {
         let results = CollectedRecords<Int>()
         let job = try Job("resume fused") {
@@ -49,8 +51,9 @@ import Testing
                 Source(Array(0..<10)).uid("numbers")
                 Sink(.collect(into: results))
             }
-            let run = JobExecution(plan: job.plan, backend: BackendKind.sync.defaultBackend, processingTime: nil,
-                                   restoring: [snapshot.operatorID: [snapshot]])
+            let run = JobExecution(
+                plan: job.plan, backend: BackendKind.sync.defaultBackend, processingTime: nil,
+                restoring: [snapshot.operatorID: [snapshot]])
             _ = try await run.run()
             return (nil, results.records)
         } catch {
@@ -85,9 +88,12 @@ import Testing
 
     @Test("Splits that disagree on their count fail the run before it starts, naming the problem")
     func inconsistentSplitsFail() async {
-        let (error, records) = await Self.resume(from: Self.snapshot(of: "numbers", splits: [
-            SourceSplit(index: 0, splitCount: 2, position: 0), SourceSplit(index: 1, splitCount: 3, position: 0),
-        ]))
+        let (error, records) = await Self.resume(
+            from: Self.snapshot(
+                of: "numbers",
+                splits: [
+                    SourceSplit(index: 0, splitCount: 2, position: 0), SourceSplit(index: 1, splitCount: 3, position: 0),
+                ]))
         #expect(error?.code == .stateRestoreFailed && error?.message.contains("disagree on how many splits") == true)
         #expect(records.isEmpty)
     }

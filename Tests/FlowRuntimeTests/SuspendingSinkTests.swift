@@ -42,8 +42,9 @@ private struct SuspendingWriter: SinkWriter {
 /// on every backend.
 extension PoolTimingTests {
     @Suite struct SuspendingSinkTests {
-        @Test("Writes that suspend keep order and bound what the source reads ahead; the pre-commit follows exactly the records before the barrier",
-              arguments: [BackendKind.sync, .dispatch, .actor])
+        @Test(
+            "Writes that suspend keep order and bound what the source reads ahead; the pre-commit follows exactly the records before the barrier",
+            arguments: [BackendKind.sync, .dispatch, .actor])
         func suspendingWritesKeepOrder(on kind: BackendKind) async throws {
             let log = SinkLog()
             let count: Int64 = 100_000

@@ -32,7 +32,8 @@ public struct Sink<Specification: SinkSpecification>: ConfigurableStage, Sendabl
     /// Creates a sink stage.
     public init(_ specification: Specification) {
         self.specification = specification
-        let kind = (specification as? any TypedSinkSpecification)?.kind
+        let kind =
+            (specification as? any TypedSinkSpecification)?.kind
             ?? (specification as? any GenericSinkSpecification)?.kind ?? "Sink"
         attributes = StageAttributes(kind: kind)
     }

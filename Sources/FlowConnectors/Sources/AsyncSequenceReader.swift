@@ -72,8 +72,9 @@ public struct AsyncSequenceReader<Base: AsyncSequence & Sendable>: SourceReader 
     ///   below 1, or if the sequence is single use and another run already claimed it.
     public mutating func open(context: SourceContext) async throws {
         guard bufferCapacity >= 1 else {
-            throw FlowError(.invalidConfiguration, "an AsyncSequence source's bufferCapacity must be at least 1, got \(bufferCapacity)",
-                            stageName: context.stageName, stageID: context.stageID, subtask: context.subtask)
+            throw FlowError(
+                .invalidConfiguration, "an AsyncSequence source's bufferCapacity must be at least 1, got \(bufferCapacity)",
+                stageName: context.stageName, stageID: context.stageID, subtask: context.subtask)
         }
         if let claim, !claim.claim() {
             throw FlowError(

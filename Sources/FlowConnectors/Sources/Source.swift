@@ -64,8 +64,10 @@ extension Source {
     /// of an instance is due *k* / rate seconds after its first read, and records leave in steps
     /// of 50 µs worth (at least one record), each passed on at once.
     @inlinable
-    public static func generator<Output>(count: Int64? = nil, recordsPerSecond: Double? = nil,
-                                         _ make: @escaping @Sendable (Int64) -> Output) -> Source<GeneratorReader<ClosureGenerator<Output>>>
+    public static func generator<Output>(
+        count: Int64? = nil, recordsPerSecond: Double? = nil,
+        _ make: @escaping @Sendable (Int64) -> Output
+    ) -> Source<GeneratorReader<ClosureGenerator<Output>>>
     where Reader == GeneratorReader<ClosureGenerator<Output>> {
         generator(count: count, recordsPerSecond: recordsPerSecond, function: ClosureGenerator(make))
     }
@@ -73,8 +75,10 @@ extension Source {
     /// Emits `function.make(n)` for sequence numbers n = 0, 1, 2, …: ``generator(count:recordsPerSecond:_:)``
     /// with the record maker written as a type, which the compiler can inline into the read loop.
     @inlinable
-    public static func generator<Function: GeneratorFunction>(count: Int64? = nil, recordsPerSecond: Double? = nil,
-                                                               function: Function) -> Source<GeneratorReader<Function>>
+    public static func generator<Function: GeneratorFunction>(
+        count: Int64? = nil, recordsPerSecond: Double? = nil,
+        function: Function
+    ) -> Source<GeneratorReader<Function>>
     where Reader == GeneratorReader<Function> {
         Source(kind: "Source", isParallel: true) {
             GeneratorReader(count: count, recordsPerSecond: recordsPerSecond, function: function)
@@ -117,8 +121,10 @@ extension Source {
     /// number of times, also concurrently. Elements are passed on as `Source(_:)` passes them,
     /// through a buffer of at most `bufferCapacity` elements.
     @inlinable
-    public init<S: AsyncSequence & Sendable>(makeSequence: @escaping @Sendable () -> S,
-                                             bufferCapacity: Int = AsyncSequenceReader<S>.defaultBufferCapacity)
+    public init<S: AsyncSequence & Sendable>(
+        makeSequence: @escaping @Sendable () -> S,
+        bufferCapacity: Int = AsyncSequenceReader<S>.defaultBufferCapacity
+    )
     where Reader == AsyncSequenceReader<S> {
         self.init(kind: "Source", isParallel: false) { AsyncSequenceReader(makeSequence: makeSequence, bufferCapacity: bufferCapacity) }
     }
@@ -245,8 +251,9 @@ public struct GeneratorReader<Function: GeneratorFunction>: SourceReader {
             throw FlowError(.invalidConfiguration, "generator count must not be negative, got \(count)", stageName: context.stageName)
         }
         if let recordsPerSecond, !(recordsPerSecond > 0 && recordsPerSecond <= 1e15) {
-            throw FlowError(.invalidConfiguration, "generator recordsPerSecond must be a finite rate in (0, 1e15], got \(recordsPerSecond)",
-                            stageName: context.stageName)
+            throw FlowError(
+                .invalidConfiguration, "generator recordsPerSecond must be a finite rate in (0, 1e15], got \(recordsPerSecond)",
+                stageName: context.stageName)
         }
         splits.start(fresh: SourceSplit(index: context.subtask, splitCount: context.parallelism, position: 0))
         // Each split makes an equal share of the rate: an instance reading k of n splits makes k/n of it.

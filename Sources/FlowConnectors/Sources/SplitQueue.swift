@@ -97,8 +97,9 @@ struct _SplitQueue: Sendable {
         try SourceSplit.validate(splits, stageName: reader)
         for split in splits {
             if let length = length(split.index, split.splitCount), split.position > length {
-                throw FlowError(.stateRestoreFailed,
-                                "\(reader): the stored position \(split.position) of split \(split.index)/\(split.splitCount) is past its end (\(length) records)")
+                throw FlowError(
+                    .stateRestoreFailed,
+                    "\(reader): the stored position \(split.position) of split \(split.index)/\(split.splitCount) is past its end (\(length) records)")
             }
         }
     }

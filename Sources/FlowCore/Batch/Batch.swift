@@ -165,8 +165,9 @@ public struct Batch<Element> {
             return try body(UnsafeBufferPointer(start: nil, count: 0), UnsafeBufferPointer(start: nil, count: 0))
         }
         return try withExtendedLifetime(storage) {
-            try body(UnsafeBufferPointer(start: storage.records, count: storage.count),
-                     UnsafeBufferPointer(start: storage.timestamps, count: storage.count))
+            try body(
+                UnsafeBufferPointer(start: storage.records, count: storage.count),
+                UnsafeBufferPointer(start: storage.timestamps, count: storage.count))
         }
     }
 

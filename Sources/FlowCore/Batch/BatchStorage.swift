@@ -27,8 +27,9 @@ final class _BatchStorage<Element>: @unchecked Sendable {
 
     @usableFromInline @inline(never)
     static func capacityTooLarge(_ capacity: Int) -> Never {
-        preconditionFailure("Batch: capacity \(capacity) is above Batch.maximumCapacity (\(Batch<Element>.maximumCapacity) records): "
-            + "ask for fewer records; a batch that large would overflow its allocation size or exhaust memory")
+        preconditionFailure(
+            "Batch: capacity \(capacity) is above Batch.maximumCapacity (\(Batch<Element>.maximumCapacity) records): "
+                + "ask for fewer records; a batch that large would overflow its allocation size or exhaust memory")
     }
 
     @inlinable

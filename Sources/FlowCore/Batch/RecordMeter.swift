@@ -25,7 +25,9 @@ public struct RecordMeter<Element>: Sendable {
         }
     }
 
-    private static func measures<Sized: ByteSized>(of type: Sized.Type) -> (
+    private static func measures<Sized: ByteSized>(
+        of type: Sized.Type
+    ) -> (
         @Sendable (UnsafeRawPointer?, Int) -> Int, @Sendable (UnsafeRawPointer?, Int, Int) -> (count: Int, bytes: Int)
     ) {
         let bytes: @Sendable (UnsafeRawPointer?, Int) -> Int = { base, count in

@@ -56,22 +56,24 @@ public struct AnyOperator<Input, Output> {
     @usableFromInline let _counts: (inout [Int]) -> Void
 
     @usableFromInline
-    init(role: Role, stageCount: Int, hasTimers: Bool, isReplayable: Bool,
-         open: @escaping (OperatorContext) async throws -> Void,
-         restore: @escaping (OperatorSnapshot) throws -> Void,
-         processNow: @escaping (inout Batch<Input>, inout Batch<Output>) throws -> Bool = { _, _ in false },
-         readNow: @escaping (inout Batch<Output>, Int) throws -> SourceStatus? = { _, _ in nil },
-         run: @escaping (inout Batch<Input>, inout Batch<Output>, Int) async throws -> SourceStatus,
-         watermark: @escaping (Watermark, inout Batch<Output>) async throws -> Watermark?,
-         finish: @escaping (inout Batch<Output>) async throws -> Void,
-         fire: @escaping (TimeDomain, Int64, Int, inout Batch<Output>) throws -> Bool = { _, _, _, _ in false },
-         nextProcessingTimer: @escaping () -> Int64? = { nil },
-         nextEventTimer: @escaping () -> Int64? = { nil },
-         snapshot: @escaping (Int64, inout OperatorSnapshot) async throws -> Void,
-         complete: @escaping (Int64) async throws -> Void,
-         aborted: @escaping (Int64) async -> Void,
-         close: @escaping () async -> Void,
-         counts: @escaping (inout [Int]) -> Void) {
+    init(
+        role: Role, stageCount: Int, hasTimers: Bool, isReplayable: Bool,
+        open: @escaping (OperatorContext) async throws -> Void,
+        restore: @escaping (OperatorSnapshot) throws -> Void,
+        processNow: @escaping (inout Batch<Input>, inout Batch<Output>) throws -> Bool = { _, _ in false },
+        readNow: @escaping (inout Batch<Output>, Int) throws -> SourceStatus? = { _, _ in nil },
+        run: @escaping (inout Batch<Input>, inout Batch<Output>, Int) async throws -> SourceStatus,
+        watermark: @escaping (Watermark, inout Batch<Output>) async throws -> Watermark?,
+        finish: @escaping (inout Batch<Output>) async throws -> Void,
+        fire: @escaping (TimeDomain, Int64, Int, inout Batch<Output>) throws -> Bool = { _, _, _, _ in false },
+        nextProcessingTimer: @escaping () -> Int64? = { nil },
+        nextEventTimer: @escaping () -> Int64? = { nil },
+        snapshot: @escaping (Int64, inout OperatorSnapshot) async throws -> Void,
+        complete: @escaping (Int64) async throws -> Void,
+        aborted: @escaping (Int64) async -> Void,
+        close: @escaping () async -> Void,
+        counts: @escaping (inout [Int]) -> Void
+    ) {
         self.role = role
         self.stageCount = stageCount
         self.hasTimers = hasTimers

@@ -6,9 +6,10 @@ public struct BatchPartitioner<Element>: Sendable {
     /// Moves every record of the input into the batch of its channel, then empties the input.
     /// Arguments: input, per-channel outputs, max parallelism, the most records a channel's batch
     /// may hold, and what to call (with the outputs and the channel) when one reaches it.
-    @usableFromInline let _partition: @Sendable (
-        inout Batch<Element>, inout [Batch<Element>], Int, Int, (inout [Batch<Element>], Int) -> Void
-    ) throws -> Void
+    @usableFromInline let _partition:
+        @Sendable (
+            inout Batch<Element>, inout [Batch<Element>], Int, Int, (inout [Batch<Element>], Int) -> Void
+        ) throws -> Void
 
     /// Creates a partitioner from a key selector.
     ///
@@ -46,8 +47,9 @@ public struct BatchPartitioner<Element>: Sendable {
                     throw RecordFailure(stage: 0, recordIndex: index, record: FlowError.describe(record), underlying: error)
                 }
                 guard target >= 0 && target < count else {
-                    throw RecordFailure(stage: 0, recordIndex: index, record: FlowError.describe(record),
-                                        underlying: PartitionOutOfRange(partition: target, channelCount: count))
+                    throw RecordFailure(
+                        stage: 0, recordIndex: index, record: FlowError.describe(record),
+                        underlying: PartitionOutOfRange(partition: target, channelCount: count))
                 }
                 return target
             }
@@ -83,8 +85,10 @@ public struct BatchPartitioner<Element>: Sendable {
     ///
     /// - Complexity: O(n) per batch; `whenFull` is called once per `limit` records at most.
     @inlinable
-    public func partition(_ input: inout Batch<Element>, into channels: inout [Batch<Element>], maxParallelism: Int,
-                          limit: Int, whenFull: (inout [Batch<Element>], Int) -> Void) throws {
+    public func partition(
+        _ input: inout Batch<Element>, into channels: inout [Batch<Element>], maxParallelism: Int,
+        limit: Int, whenFull: (inout [Batch<Element>], Int) -> Void
+    ) throws {
         try _partition(&input, &channels, maxParallelism, limit, whenFull)
     }
 }

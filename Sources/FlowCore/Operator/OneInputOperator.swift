@@ -135,10 +135,11 @@ extension KeyedTimerOperator {
     public mutating func fireTimers(_ domain: TimeDomain, dueAt time: Int64, limit: Int, into output: inout Batch<Output>) throws -> Bool {
         var fired = 0
         while fired < limit {
-            let due = switch domain {
-            case .eventTime: timers.popEventTimer(atOrBefore: time)
-            case .processingTime: timers.popProcessingTimer(atOrBefore: time)
-            }
+            let due =
+                switch domain {
+                case .eventTime: timers.popEventTimer(atOrBefore: time)
+                case .processingTime: timers.popProcessingTimer(atOrBefore: time)
+                }
             guard let timer = due else { return false }
             try onTimer(timer, domain: domain, into: &output)
             fired += 1

@@ -28,9 +28,11 @@ public struct OperatorContext: Sendable {
     /// The side outputs the task routes for the instance (see ``sideOutput(_:)``).
     public var sideOutputs: SideOutputRegistry
 
-    public init(stageName: String, stageID: String, subtask: Int, parallelism: Int, maxParallelism: Int = KeyGroup.defaultMaxParallelism,
-                processingTime: ProcessingTimeService = .system, wakeUp: @escaping @Sendable () -> Void = {},
-                sideOutputs: SideOutputRegistry = SideOutputRegistry()) {
+    public init(
+        stageName: String, stageID: String, subtask: Int, parallelism: Int, maxParallelism: Int = KeyGroup.defaultMaxParallelism,
+        processingTime: ProcessingTimeService = .system, wakeUp: @escaping @Sendable () -> Void = {},
+        sideOutputs: SideOutputRegistry = SideOutputRegistry()
+    ) {
         self.stageName = stageName
         self.stageID = stageID
         self.subtask = subtask

@@ -30,15 +30,17 @@ public struct OperatorSnapshot: Sendable {
     public static func assigned(_ snapshots: [OperatorSnapshot], to subtask: Int, of parallelism: Int, maxParallelism: Int) throws -> OperatorSnapshot? {
         guard let first = snapshots.first else { return nil }
         for snapshot in snapshots where snapshot.operatorID != first.operatorID || snapshot.checkpointID != first.checkpointID {
-            throw FlowError(.stateRestoreFailed,
-                            "the snapshots to restore from mix operator '\(first.operatorID)' checkpoint \(first.checkpointID) with operator '\(snapshot.operatorID)' checkpoint \(snapshot.checkpointID)",
-                            stageID: first.operatorID, subtask: subtask)
+            throw FlowError(
+                .stateRestoreFailed,
+                "the snapshots to restore from mix operator '\(first.operatorID)' checkpoint \(first.checkpointID) with operator '\(snapshot.operatorID)' checkpoint \(snapshot.checkpointID)",
+                stageID: first.operatorID, subtask: subtask)
         }
         let splits = snapshots.flatMap(\.splits)
         try SourceSplit.validate(splits, stageName: first.operatorID, complete: true)
         let range = KeyGroupRange(subtask: subtask, parallelism: parallelism, maxParallelism: maxParallelism)
-        var result = OperatorSnapshot(operatorID: first.operatorID, checkpointID: first.checkpointID, maxParallelism: maxParallelism,
-                                      splits: SourceSplit.assigned(splits, to: subtask, of: parallelism))
+        var result = OperatorSnapshot(
+            operatorID: first.operatorID, checkpointID: first.checkpointID, maxParallelism: maxParallelism,
+            splits: SourceSplit.assigned(splits, to: subtask, of: parallelism))
         result.keyed = try KeyedStateSnapshot.merging(snapshots.map(\.keyed)).restricted(to: range)
         return result
     }

@@ -140,7 +140,8 @@ extension OperatorContext {
     ///   tag (the planner routes only declared tags) or declared it with another record type.
     public func sideOutput<Element>(_ tag: SideOutput<Element>) throws -> SideOutputCollector<Element> {
         if let collector = sideOutputs.collector(for: tag) { return collector }
-        let problem = sideOutputs.routes(tag.id)
+        let problem =
+            sideOutputs.routes(tag.id)
             ? "was declared with another record type than \(Element.self)"
             : "is not declared by the stage (or no stage consumes it), so nothing routes its records"
         throw FlowError(.invalidGraph, "the side output '\(tag.id)' \(problem)", stageName: stageName, stageID: stageID, subtask: subtask)

@@ -117,8 +117,9 @@ extension SourceReader {
     public var isReplayable: Bool { false }
 
     public func snapshotSplits(checkpoint: Int64) async throws -> [SourceSplit] {
-        throw FlowError(.invalidConfiguration,
-                        "the source's reader (\(Self.self)) cannot store its position, so it cannot be checkpointed or replayed")
+        throw FlowError(
+            .invalidConfiguration,
+            "the source's reader (\(Self.self)) cannot store its position, so it cannot be checkpointed or replayed")
     }
 
     public mutating func restoreSplits(_ splits: [SourceSplit]) throws {

@@ -44,8 +44,9 @@ public struct SourceSplit: Hashable, Sendable, CustomStringConvertible {
                 throw FlowError(.stateRestoreFailed, "a stored split of the source is malformed (\(split))", stageName: stageName)
             }
             guard split.splitCount == count else {
-                throw FlowError(.stateRestoreFailed, "the stored splits of the source disagree on how many splits there are (\(count) and \(split.splitCount))",
-                                stageName: stageName)
+                throw FlowError(
+                    .stateRestoreFailed, "the stored splits of the source disagree on how many splits there are (\(count) and \(split.splitCount))",
+                    stageName: stageName)
             }
             guard !seen[split.index] else {
                 throw FlowError(.stateRestoreFailed, "the stored splits of the source hold split \(split.index) twice", stageName: stageName)
@@ -53,9 +54,10 @@ public struct SourceSplit: Hashable, Sendable, CustomStringConvertible {
             seen[split.index] = true
         }
         if complete, let missing = seen.firstIndex(of: false) {
-            throw FlowError(.stateRestoreFailed,
-                            "the stored splits of the source lack split \(missing) of \(count) (a snapshot of one of its instances is missing): its records would be lost",
-                            stageName: stageName)
+            throw FlowError(
+                .stateRestoreFailed,
+                "the stored splits of the source lack split \(missing) of \(count) (a snapshot of one of its instances is missing): its records would be lost",
+                stageName: stageName)
         }
     }
 

@@ -17,8 +17,10 @@ public struct StageAttributes: Sendable, Hashable {
     /// Stages with different hints are never fused into one task.
     public var backend: BackendKind?
 
-    public init(kind: String, name: String? = nil, uid: String? = nil, parallelism: Int? = nil,
-                maxParallelism: Int? = nil, chainingAllowed: Bool = true, backend: BackendKind? = nil) {
+    public init(
+        kind: String, name: String? = nil, uid: String? = nil, parallelism: Int? = nil,
+        maxParallelism: Int? = nil, chainingAllowed: Bool = true, backend: BackendKind? = nil
+    ) {
         self.kind = kind
         self.name = name
         self.uid = uid

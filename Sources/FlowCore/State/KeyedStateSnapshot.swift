@@ -35,8 +35,9 @@ public struct KeyedStateSnapshot: Sendable {
     /// - Precondition: `keyGroup` is in `0..<maxParallelism`.
     /// - Complexity: O(1) amortized.
     public mutating func set(_ entries: some Sendable, state: String, keyGroup: Int) {
-        precondition(keyGroup >= 0 && keyGroup < maxParallelism,
-                     "KeyedStateSnapshot.set: key group \(keyGroup) outside 0..<\(maxParallelism) (state '\(state)' of '\(operatorID)')")
+        precondition(
+            keyGroup >= 0 && keyGroup < maxParallelism,
+            "KeyedStateSnapshot.set: key group \(keyGroup) outside 0..<\(maxParallelism) (state '\(state)' of '\(operatorID)')")
         groups[keyGroup, default: [:]][state] = entries
     }
 
@@ -53,10 +54,11 @@ public struct KeyedStateSnapshot: Sendable {
 
     @inline(never)
     private func typeMismatch(_ stored: any Sendable, expected: Any.Type, state: String, keyGroup: Int) -> FlowError {
-        FlowError(.stateRestoreFailed,
-                  "state '\(state)' of key group \(keyGroup) in the snapshot of operator '\(operatorID)' (checkpoint \(checkpointID)) "
-                  + "holds \(type(of: stored)), not the \(expected) the operator reads: the operator's state type changed, "
-                  + "or two states share the name '\(state)'")
+        FlowError(
+            .stateRestoreFailed,
+            "state '\(state)' of key group \(keyGroup) in the snapshot of operator '\(operatorID)' (checkpoint \(checkpointID)) "
+                + "holds \(type(of: stored)), not the \(expected) the operator reads: the operator's state type changed, "
+                + "or two states share the name '\(state)'")
     }
 
     /// The key groups that hold any state, ascending.
@@ -93,22 +95,30 @@ public struct KeyedStateSnapshot: Sendable {
         }
         for (index, part) in parts.enumerated().dropFirst() {
             if part.operatorID != merged.operatorID {
-                throw FlowError(.stateRestoreFailed, "cannot merge keyed state of operator '\(part.operatorID)' (part \(index)) "
-                                + "into state of operator '\(merged.operatorID)': the parts must come from one operator uid")
+                throw FlowError(
+                    .stateRestoreFailed,
+                    "cannot merge keyed state of operator '\(part.operatorID)' (part \(index)) "
+                        + "into state of operator '\(merged.operatorID)': the parts must come from one operator uid")
             }
             if part.maxParallelism != merged.maxParallelism {
-                throw FlowError(.stateRestoreFailed, "cannot merge keyed state of operator '\(part.operatorID)' cut into "
-                                + "\(part.maxParallelism) key groups (part \(index)) with state cut into \(merged.maxParallelism)")
+                throw FlowError(
+                    .stateRestoreFailed,
+                    "cannot merge keyed state of operator '\(part.operatorID)' cut into "
+                        + "\(part.maxParallelism) key groups (part \(index)) with state cut into \(merged.maxParallelism)")
             }
             if part.checkpointID != merged.checkpointID {
-                throw FlowError(.stateRestoreFailed, "cannot merge keyed state of operator '\(part.operatorID)' from checkpoint "
-                                + "\(part.checkpointID) (part \(index)) with state from checkpoint \(merged.checkpointID)")
+                throw FlowError(
+                    .stateRestoreFailed,
+                    "cannot merge keyed state of operator '\(part.operatorID)' from checkpoint "
+                        + "\(part.checkpointID) (part \(index)) with state from checkpoint \(merged.checkpointID)")
             }
             for (group, states) in part.groups {
                 if merged.groups[group] != nil {
-                    throw FlowError(.stateRestoreFailed, "cannot merge keyed state of operator '\(part.operatorID)': key group "
-                                    + "\(group) is in two parts (part \(index) and an earlier one), so they are not the "
-                                    + "snapshots of distinct instances")
+                    throw FlowError(
+                        .stateRestoreFailed,
+                        "cannot merge keyed state of operator '\(part.operatorID)': key group "
+                            + "\(group) is in two parts (part \(index) and an earlier one), so they are not the "
+                            + "snapshots of distinct instances")
                 }
                 merged.groups[group] = states
             }
@@ -125,20 +135,26 @@ public struct KeyedStateSnapshot: Sendable {
     /// - Complexity: O(g log g) for g key groups with state.
     public func validate(forOperator uid: String, keyGroups range: KeyGroupRange, maxParallelism: Int) throws {
         if operatorID != uid {
-            throw FlowError(.stateRestoreFailed, "the keyed state of operator '\(operatorID)' (checkpoint \(checkpointID)) "
-                            + "cannot be restored into operator '\(uid)': restore each stage from its own uid's state",
-                            stageID: uid)
+            throw FlowError(
+                .stateRestoreFailed,
+                "the keyed state of operator '\(operatorID)' (checkpoint \(checkpointID)) "
+                    + "cannot be restored into operator '\(uid)': restore each stage from its own uid's state",
+                stageID: uid)
         }
         if self.maxParallelism != maxParallelism {
-            throw FlowError(.stateRestoreFailed, "the keyed state of operator '\(operatorID)' was cut into \(self.maxParallelism) "
-                            + "key groups, but the operator now has max parallelism \(maxParallelism): keep the max "
-                            + "parallelism of a stage with state", stageID: uid)
+            throw FlowError(
+                .stateRestoreFailed,
+                "the keyed state of operator '\(operatorID)' was cut into \(self.maxParallelism) "
+                    + "key groups, but the operator now has max parallelism \(maxParallelism): keep the max "
+                    + "parallelism of a stage with state", stageID: uid)
         }
         let unowned = keyGroups.filter { !range.contains(KeyGroup($0)) }
         if !unowned.isEmpty {
-            throw FlowError(.stateRestoreFailed, "the keyed state of operator '\(operatorID)' holds key groups "
-                            + "\(Self.describe(unowned)) that the instance owning \(range) does not own: restrict the "
-                            + "snapshot to the instance's key groups before restoring", stageID: uid)
+            throw FlowError(
+                .stateRestoreFailed,
+                "the keyed state of operator '\(operatorID)' holds key groups "
+                    + "\(Self.describe(unowned)) that the instance owning \(range) does not own: restrict the "
+                    + "snapshot to the instance's key groups before restoring", stageID: uid)
         }
     }
 

@@ -29,8 +29,10 @@ public protocol KeyedValueState<Key, Namespace, Value>: Sendable {
     ///
     /// - Parameter hash: `key.stableHashValue`, computed once per record by the caller.
     /// - Complexity: one probe, O(1) expected; no allocation in steady state.
-    mutating func update<R>(_ key: Key, namespace: Namespace, hash: UInt64, default makeDefault: () throws -> Value,
-                            _ body: (inout Value) throws -> R) rethrows -> R
+    mutating func update<R>(
+        _ key: Key, namespace: Namespace, hash: UInt64, default makeDefault: () throws -> Value,
+        _ body: (inout Value) throws -> R
+    ) rethrows -> R
 
     /// Passes the value of (`key`, `namespace`), `nil` if absent, to `body`; a value `body` leaves
     /// is stored, `nil` removes the entry.

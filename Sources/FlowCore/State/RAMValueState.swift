@@ -24,7 +24,8 @@
 /// ## Concurrency
 /// A value (copy-on-write), confined to the operator instance that owns it, on its task.
 public struct RAMValueState<Key: StableHashable & Hashable & Sendable, Namespace: StableHashable & Hashable & Sendable, Value: Sendable>:
-    KeyedValueState {
+    KeyedValueState
+{
     /// The key groups this state holds entries of.
     public let keyGroups: KeyGroupRange
     /// The number of key groups keys are hashed into.
@@ -34,8 +35,9 @@ public struct RAMValueState<Key: StableHashable & Hashable & Sendable, Namespace
 
     /// Empty state for the instance owning `keyGroups` of `maxParallelism` key groups.
     public init(keyGroups: KeyGroupRange, maxParallelism: Int) {
-        precondition(maxParallelism >= 1 && keyGroups.lowerBound >= 0 && keyGroups.upperBound <= maxParallelism,
-                     "RAMValueState: key groups \(keyGroups) outside 0..<\(maxParallelism)")
+        precondition(
+            maxParallelism >= 1 && keyGroups.lowerBound >= 0 && keyGroups.upperBound <= maxParallelism,
+            "RAMValueState: key groups \(keyGroups) outside 0..<\(maxParallelism)")
         self.keyGroups = keyGroups
         self.maxParallelism = maxParallelism
         tables = Array(repeating: _ValueTable(), count: keyGroups.count)
@@ -71,8 +73,9 @@ public struct RAMValueState<Key: StableHashable & Hashable & Sendable, Namespace
 
     @usableFromInline @inline(never)
     static func unowned(_ group: Int, _ keyGroups: KeyGroupRange) -> Never {
-        preconditionFailure("RAMValueState: a key of key group \(group) reached the instance owning \(keyGroups); "
-                            + "records must be partitioned by the same key and max parallelism as the state")
+        preconditionFailure(
+            "RAMValueState: a key of key group \(group) reached the instance owning \(keyGroups); "
+                + "records must be partitioned by the same key and max parallelism as the state")
     }
 
     /// Passes the value of (`key`, `namespace`) — created with `makeDefault` if absent — to `body`,
@@ -87,8 +90,10 @@ public struct RAMValueState<Key: StableHashable & Hashable & Sendable, Namespace
     /// - Complexity: one probe, O(1) expected; a new entry may shift a short run of slots and,
     ///   amortized O(1), grow the table. No allocation in steady state; the value is not copied.
     @inlinable
-    public mutating func update<R>(_ key: Key, namespace: Namespace, hash: UInt64, default makeDefault: () throws -> Value,
-                                   _ body: (inout Value) throws -> R) rethrows -> R {
+    public mutating func update<R>(
+        _ key: Key, namespace: Namespace, hash: UInt64, default makeDefault: () throws -> Value,
+        _ body: (inout Value) throws -> R
+    ) rethrows -> R {
         let index = table(hash)
         return try tables[index].update(Self.tag(hash, namespace), key, namespace, default: makeDefault, body)
     }
@@ -142,8 +147,9 @@ public struct RAMValueState<Key: StableHashable & Hashable & Sendable, Namespace
     /// - Precondition: `snapshot` was cut with this state's max parallelism.
     /// - Complexity: O(count) plus one array per key group with entries.
     public func snapshot(into snapshot: inout KeyedStateSnapshot, name: String) {
-        precondition(snapshot.maxParallelism == maxParallelism,
-                     "RAMValueState.snapshot: the snapshot has \(snapshot.maxParallelism) key groups, the state \(maxParallelism)")
+        precondition(
+            snapshot.maxParallelism == maxParallelism,
+            "RAMValueState.snapshot: the snapshot has \(snapshot.maxParallelism) key groups, the state \(maxParallelism)")
         for (index, table) in tables.enumerated() where table.count > 0 {
             var entries: [KeyedStateEntry<Key, Namespace, Value>] = []
             entries.reserveCapacity(table.count)
@@ -162,15 +168,19 @@ public struct RAMValueState<Key: StableHashable & Hashable & Sendable, Namespace
     public mutating func restore(from snapshot: KeyedStateSnapshot, name: String) throws {
         tables = Array(repeating: _ValueTable(), count: keyGroups.count)
         guard snapshot.maxParallelism == maxParallelism else {
-            throw FlowError(.stateRestoreFailed, "state '\(name)' of operator '\(snapshot.operatorID)' was cut into "
-                            + "\(snapshot.maxParallelism) key groups, but this state has \(maxParallelism)", stageID: snapshot.operatorID)
+            throw FlowError(
+                .stateRestoreFailed,
+                "state '\(name)' of operator '\(snapshot.operatorID)' was cut into "
+                    + "\(snapshot.maxParallelism) key groups, but this state has \(maxParallelism)", stageID: snapshot.operatorID)
         }
         let groups = snapshot.keyGroups
         let unowned = groups.filter { !keyGroups.contains(KeyGroup($0)) && snapshot.stateNames(keyGroup: $0).contains(name) }
         if !unowned.isEmpty {
-            throw FlowError(.stateRestoreFailed, "state '\(name)' of operator '\(snapshot.operatorID)' holds key groups "
-                            + "\(KeyedStateSnapshot.describe(unowned)) that the instance owning \(keyGroups) does not own: "
-                            + "restrict the snapshot to the instance's key groups first", stageID: snapshot.operatorID)
+            throw FlowError(
+                .stateRestoreFailed,
+                "state '\(name)' of operator '\(snapshot.operatorID)' holds key groups "
+                    + "\(KeyedStateSnapshot.describe(unowned)) that the instance owning \(keyGroups) does not own: "
+                    + "restrict the snapshot to the instance's key groups first", stageID: snapshot.operatorID)
         }
         for group in groups {
             guard let entries = try snapshot.entries([KeyedStateEntry<Key, Namespace, Value>].self, state: name, keyGroup: group) else { continue }
@@ -179,9 +189,11 @@ public struct RAMValueState<Key: StableHashable & Hashable & Sendable, Namespace
                 let actual = KeyGroup(hash: hash, maxParallelism: maxParallelism).index
                 guard actual == group else {
                     tables = Array(repeating: _ValueTable(), count: keyGroups.count)
-                    throw FlowError(.stateRestoreFailed, "state '\(name)' of operator '\(snapshot.operatorID)' holds the key "
-                                    + "\(FlowError.describe(entry.key)) in key group \(group), but it hashes to key group \(actual): "
-                                    + "the key type's stable hash changed since the snapshot", stageID: snapshot.operatorID)
+                    throw FlowError(
+                        .stateRestoreFailed,
+                        "state '\(name)' of operator '\(snapshot.operatorID)' holds the key "
+                            + "\(FlowError.describe(entry.key)) in key group \(group), but it hashes to key group \(actual): "
+                            + "the key type's stable hash changed since the snapshot", stageID: snapshot.operatorID)
                 }
                 update(entry.key, namespace: entry.namespace, hash: hash, default: { entry.value }) { $0 = entry.value }
             }

@@ -137,8 +137,10 @@ struct _ValueTable<Key: Equatable, Namespace: Equatable, Value> {
 
     /// See ``RAMValueState/update(_:namespace:hash:default:_:)``.
     @inlinable
-    mutating func update<R>(_ tag: UInt64, _ key: Key, _ namespace: Namespace, default makeDefault: () throws -> Value,
-                            _ body: (inout Value) throws -> R) rethrows -> R {
+    mutating func update<R>(
+        _ tag: UInt64, _ key: Key, _ namespace: Namespace, default makeDefault: () throws -> Value,
+        _ body: (inout Value) throws -> R
+    ) rethrows -> R {
         makeUnique()
         var (found, slot) = Self.find(tag, key, namespace, in: storage.unsafelyUnwrapped)
         if !found { slot = insert(tag, key, namespace, try makeDefault(), at: slot) }

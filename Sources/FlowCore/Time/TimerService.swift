@@ -33,8 +33,9 @@ public struct TimerService<Key: StableHashable & Hashable & Sendable, Namespace:
 
     /// No timers, for the instance owning `keyGroups` of `maxParallelism` key groups.
     public init(keyGroups: KeyGroupRange, maxParallelism: Int) {
-        precondition(maxParallelism >= 1 && maxParallelism <= 1 << 15 && keyGroups.lowerBound >= 0 && keyGroups.upperBound <= maxParallelism,
-                     "TimerService: key groups \(keyGroups) outside 0..<\(maxParallelism), or max parallelism above 2^15")
+        precondition(
+            maxParallelism >= 1 && maxParallelism <= 1 << 15 && keyGroups.lowerBound >= 0 && keyGroups.upperBound <= maxParallelism,
+            "TimerService: key groups \(keyGroups) outside 0..<\(maxParallelism), or max parallelism above 2^15")
         self.keyGroups = keyGroups
         self.maxParallelism = maxParallelism
         eventTimers = _TimerQueue(keyGroups: keyGroups)
@@ -124,8 +125,9 @@ public struct TimerService<Key: StableHashable & Hashable & Sendable, Namespace:
     /// - Precondition: `snapshot` was cut with this service's max parallelism.
     /// - Complexity: O(n log n) for n pending timers.
     public func snapshot(into snapshot: inout KeyedStateSnapshot, name: String = "timers") {
-        precondition(snapshot.maxParallelism == maxParallelism,
-                     "TimerService.snapshot: the snapshot has \(snapshot.maxParallelism) key groups, the service \(maxParallelism)")
+        precondition(
+            snapshot.maxParallelism == maxParallelism,
+            "TimerService.snapshot: the snapshot has \(snapshot.maxParallelism) key groups, the service \(maxParallelism)")
         eventTimers.snapshot(into: &snapshot, name: name + ".eventTime")
         processingTimers.snapshot(into: &snapshot, name: name + ".processingTime")
     }
@@ -142,9 +144,11 @@ public struct TimerService<Key: StableHashable & Hashable & Sendable, Namespace:
         eventTimers = _TimerQueue(keyGroups: keyGroups)
         processingTimers = _TimerQueue(keyGroups: keyGroups)
         guard snapshot.maxParallelism == maxParallelism else {
-            throw FlowError(.stateRestoreFailed, "the timers of operator '\(snapshot.operatorID)' were cut into "
-                            + "\(snapshot.maxParallelism) key groups, but this timer service has \(maxParallelism)",
-                            stageID: snapshot.operatorID)
+            throw FlowError(
+                .stateRestoreFailed,
+                "the timers of operator '\(snapshot.operatorID)' were cut into "
+                    + "\(snapshot.maxParallelism) key groups, but this timer service has \(maxParallelism)",
+                stageID: snapshot.operatorID)
         }
         do {
             try eventTimers.restore(from: snapshot, name: name + ".eventTime")

@@ -51,8 +51,9 @@ struct _TimerQueue<Key: StableHashable & Hashable & Sendable, Namespace: StableH
 
     @usableFromInline @inline(never)
     static func unowned(_ keyGroup: Int, _ keyGroups: KeyGroupRange, _ operation: StaticString) -> Never {
-        preconditionFailure("TimerService.\(operation): key group \(keyGroup) is not owned by this instance (\(keyGroups)); "
-                            + "pass the key group of the record's key, computed with the stage's max parallelism")
+        preconditionFailure(
+            "TimerService.\(operation): key group \(keyGroup) is not owned by this instance (\(keyGroups)); "
+                + "pass the key group of the record's key, computed with the stage's max parallelism")
     }
 
     /// Registers a timer unless the same one is pending; returns whether it was added.
@@ -66,16 +67,21 @@ struct _TimerQueue<Key: StableHashable & Hashable & Sendable, Namespace: StableH
         let tag = Self.tag(key, namespace, time)
         let sequence = nextSequence
         var added = false
-        tables[index].update(tag, key, _TimerSlot(namespace, time), default: {
-            added = true
-            return sequence
-        }) { _ in }
+        tables[index].update(
+            tag, key, _TimerSlot(namespace, time),
+            default: {
+                added = true
+                return sequence
+            }
+        ) { _ in }
         guard added else { return false }
         precondition(sequence <= _TimerOrder.sequenceMask, "TimerService: more than 2^48 timer registrations")
         nextSequence = sequence &+ 1
         count &+= 1
-        heap.append(_ScheduledTimer(time: time, order: UInt64(keyGroup) << _TimerOrder.sequenceBits | sequence, tag: tag,
-                                    key: key, namespace: namespace))
+        heap.append(
+            _ScheduledTimer(
+                time: time, order: UInt64(keyGroup) << _TimerOrder.sequenceBits | sequence, tag: tag,
+                key: key, namespace: namespace))
         siftUp(heap.count - 1)
         return true
     }
@@ -213,15 +219,19 @@ struct _TimerQueue<Key: StableHashable & Hashable & Sendable, Namespace: StableH
             guard let timers = try snapshot.entries([OperatorTimer<Key, Namespace>].self, state: name, keyGroup: group) else { continue }
             guard keyGroups.contains(KeyGroup(group)) else {
                 self = _TimerQueue(keyGroups: keyGroups)
-                throw FlowError(.stateRestoreFailed, "timers '\(name)' of operator '\(snapshot.operatorID)' hold key group \(group), "
-                                + "which the instance owning \(keyGroups) does not own: restrict the snapshot to the "
-                                + "instance's key groups first", stageID: snapshot.operatorID)
+                throw FlowError(
+                    .stateRestoreFailed,
+                    "timers '\(name)' of operator '\(snapshot.operatorID)' hold key group \(group), "
+                        + "which the instance owning \(keyGroups) does not own: restrict the snapshot to the "
+                        + "instance's key groups first", stageID: snapshot.operatorID)
             }
             for timer in timers {
                 guard timer.keyGroup == group else {
                     self = _TimerQueue(keyGroups: keyGroups)
-                    throw FlowError(.stateRestoreFailed, "timers '\(name)' of operator '\(snapshot.operatorID)' file \(timer) "
-                                    + "under key group \(group)", stageID: snapshot.operatorID)
+                    throw FlowError(
+                        .stateRestoreFailed,
+                        "timers '\(name)' of operator '\(snapshot.operatorID)' file \(timer) "
+                            + "under key group \(group)", stageID: snapshot.operatorID)
                 }
                 register(timer.key, timer.namespace, keyGroup: group, at: timer.time)
             }

@@ -176,8 +176,9 @@ public enum FusedStagesBuilder {
         accumulated stages: _FusedStages<Chain>, next: Next
     ) -> _FusedStages<_Chain2<Chain, Next>> where Chain.Output == Next.Input {
         let chain = _Chain2(stages.chain, next)
-        return _FusedStages(chain: chain, stages: stages.stages + [(next.attributes, TransformBody(prototype: FusedChainOperator(next)))],
-                            prefixes: stages.prefixes + [TransformBody(prototype: FusedChainOperator(chain))])
+        return _FusedStages(
+            chain: chain, stages: stages.stages + [(next.attributes, TransformBody(prototype: FusedChainOperator(next)))],
+            prefixes: stages.prefixes + [TransformBody(prototype: FusedChainOperator(chain))])
     }
 }
 

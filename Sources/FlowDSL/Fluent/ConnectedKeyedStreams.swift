@@ -52,8 +52,10 @@ public struct ConnectedKeyedStreams<First: Sendable, Second: Sendable, Key: Hash
     @usableFromInline let keySecond: @Sendable (Second) throws -> Key
 
     @inlinable
-    init(graph: JobGraph, tails: [(node: NodeID, partitioning: Partitioning)],
-         keyFirst: @escaping @Sendable (First) throws -> Key, keySecond: @escaping @Sendable (Second) throws -> Key) {
+    init(
+        graph: JobGraph, tails: [(node: NodeID, partitioning: Partitioning)],
+        keyFirst: @escaping @Sendable (First) throws -> Key, keySecond: @escaping @Sendable (Second) throws -> Key
+    ) {
         self.graph = graph
         self.tails = tails
         self.keyFirst = keyFirst
@@ -86,8 +88,10 @@ public struct ConnectedKeyedStreams<First: Sendable, Second: Sendable, Key: Hash
     ///
     /// - Complexity: per record, one call of the closure of its input.
     @inlinable
-    public func map<Output>(first: @escaping @Sendable (First) throws -> Output,
-                            second: @escaping @Sendable (Second) throws -> Output) -> DataStream<Output> {
+    public func map<Output>(
+        first: @escaping @Sendable (First) throws -> Output,
+        second: @escaping @Sendable (Second) throws -> Output
+    ) -> DataStream<Output> {
         stream.apply(CoMap(first: first, second: second))
     }
 

@@ -60,8 +60,10 @@ public struct ConnectedStreams<First: Sendable, Second: Sendable> {
     ///
     /// - Complexity: per record, one call of the closure of its input.
     @inlinable
-    public func map<Output>(first: @escaping @Sendable (First) throws -> Output,
-                            second: @escaping @Sendable (Second) throws -> Output) -> DataStream<Output> {
+    public func map<Output>(
+        first: @escaping @Sendable (First) throws -> Output,
+        second: @escaping @Sendable (Second) throws -> Output
+    ) -> DataStream<Output> {
         apply(CoMap(first: first, second: second))
     }
 

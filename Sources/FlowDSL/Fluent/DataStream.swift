@@ -40,7 +40,9 @@ public struct DataStream<Element: Sendable> {
     /// instance's operator from the instance's environment. The operator is not fused with its
     /// neighbours. For keyed state and timers, key the stream first (``KeyedStream/transform(_:_:)``).
     @inlinable
-    public func transform<Operator: OneInputOperator>(_ name: String, _ make: @escaping @Sendable (OperatorEnvironment) -> Operator) -> DataStream<Operator.Output>
+    public func transform<Operator: OneInputOperator>(
+        _ name: String, _ make: @escaping @Sendable (OperatorEnvironment) -> Operator
+    ) -> DataStream<Operator.Output>
     where Operator.Input == Element {
         let body = TransformBody<Element, Operator.Output>(stageCount: 1) { environment in AnyOperator(make(environment)) }
         return adopting(pipeline.appending(StageAttributes(kind: "Transform", name: name), body: .transform(body)))
@@ -73,13 +75,15 @@ public struct DataStream<Element: Sendable> {
         var logical = graph._graph
         guard let node else {
             // A union has no stage of its own: the planner reports the dangling stage below.
-            let id = logical.addNode(StageAttributes(kind: "SideOutput", name: "SideOutput '\(tag.id)' of a union"),
-                                     body: .transform(TransformBody(prototype: FusedChainOperator(Map { (side: Side) in side }))))
+            let id = logical.addNode(
+                StageAttributes(kind: "SideOutput", name: "SideOutput '\(tag.id)' of a union"),
+                body: .transform(TransformBody(prototype: FusedChainOperator(Map { (side: Side) in side }))))
             graph._graph = logical
             return DataStream<Side>(graph: graph, tails: [(id, .forward)], node: id)
         }
-        let id = logical.addNode(StageAttributes(kind: "SideOutput", name: tag.id),
-                                 body: .transform(TransformBody(prototype: FusedChainOperator(Map { (side: Side) in side }))), isFusable: true)
+        let id = logical.addNode(
+            StageAttributes(kind: "SideOutput", name: tag.id),
+            body: .transform(TransformBody(prototype: FusedChainOperator(Map { (side: Side) in side }))), isFusable: true)
         logical.connect(node, to: id, partitioning: .forward, sideOutput: tag.erased)
         graph._graph = logical
         return DataStream<Side>(graph: graph, tails: [(id, .forward)], node: id)

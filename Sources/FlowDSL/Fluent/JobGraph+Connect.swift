@@ -10,8 +10,11 @@ extension JobGraph {
     /// fuses into the upstream task (unless the upstream has several outputs). One map per tail
     /// (rather than one after their union) lets each map fuse with its own upstream.
     @inlinable
-    func tagging<Tag: MapFunction>(_ tails: [(node: NodeID, partitioning: Partitioning)], with tag: Tag, name: String)
-        -> [(node: NodeID, partitioning: Partitioning)] {
+    func tagging<Tag: MapFunction>(
+        _ tails: [(node: NodeID, partitioning: Partitioning)], with tag: Tag, name: String
+    )
+        -> [(node: NodeID, partitioning: Partitioning)]
+    {
         tails.map { tail in
             var stage = MapWith(tag).name(name)
             if case .forward = tail.partitioning {

@@ -43,8 +43,10 @@ public struct Job: Sendable {
     /// A job from stages listed with the result-builder DSL.
     ///
     /// - Throws: ``FlowError`` `.invalidGraph` / `.invalidConfiguration`, naming the stage.
-    public init(_ name: String, configuration: ExecutionConfiguration = ExecutionConfiguration(),
-                @JobBuilder _ body: () -> _ClosedPipeline) throws {
+    public init(
+        _ name: String, configuration: ExecutionConfiguration = ExecutionConfiguration(),
+        @JobBuilder _ body: () -> _ClosedPipeline
+    ) throws {
         var graph = body().graph
         graph.name = name
         try self.init(graph: graph, configuration: configuration)
@@ -52,8 +54,10 @@ public struct Job: Sendable {
 
     /// A pipeline that does not end in a sink is not a job.
     @available(*, unavailable, message: "a job ends with a Sink: add one as its last stage, such as Sink(.print()) or Sink(.collect(into: results))")
-    public init<Head: _PipelineHead>(_ name: String, configuration: ExecutionConfiguration = ExecutionConfiguration(),
-                                     @JobBuilder _ body: () -> Head) throws {
+    public init<Head: _PipelineHead>(
+        _ name: String, configuration: ExecutionConfiguration = ExecutionConfiguration(),
+        @JobBuilder _ body: () -> Head
+    ) throws {
         fatalError("unavailable")
     }
 
@@ -61,8 +65,10 @@ public struct Job: Sendable {
     ///
     /// - Throws: ``FlowError`` `.invalidGraph` for a misuse of the fluent API or a bad graph,
     ///   or what `build` throws.
-    public static func graph(_ name: String, configuration: ExecutionConfiguration = ExecutionConfiguration(),
-                             _ build: (JobGraph) throws -> Void) throws -> Job {
+    public static func graph(
+        _ name: String, configuration: ExecutionConfiguration = ExecutionConfiguration(),
+        _ build: (JobGraph) throws -> Void
+    ) throws -> Job {
         let builder = JobGraph(name: name)
         try build(builder)
         if let first = builder.errors.first {

@@ -31,8 +31,10 @@ public struct _OpenPipeline<Output: Sendable>: _PipelineHead, Sendable {
 
     /// Adds a node fed by every tail and returns the pipeline after it.
     @inlinable
-    public func appending<Next: Sendable>(_ attributes: StageAttributes, body: NodeBody, isFusable: Bool = false,
-                                           isKeyed: Bool = false) -> (pipeline: _OpenPipeline<Next>, node: NodeID) {
+    public func appending<Next: Sendable>(
+        _ attributes: StageAttributes, body: NodeBody, isFusable: Bool = false,
+        isKeyed: Bool = false
+    ) -> (pipeline: _OpenPipeline<Next>, node: NodeID) {
         var graph = graph
         let id = graph.addNode(attributes, body: body, isFusable: isFusable, isKeyed: isKeyed)
         for tail in tails { graph.connect(tail.node, to: id, partitioning: tail.partitioning) }

@@ -21,8 +21,10 @@ public struct _PendingPipeline<Chain: FusableStage>: _PipelineHead {
     public var prefixes: [any TransformFactory]
 
     @inlinable
-    public init(base: _OpenPipeline<Chain.Input>, chain: Chain, stages: [(attributes: StageAttributes, body: any TransformFactory)],
-                prefixes: [any TransformFactory]) {
+    public init(
+        base: _OpenPipeline<Chain.Input>, chain: Chain, stages: [(attributes: StageAttributes, body: any TransformFactory)],
+        prefixes: [any TransformFactory]
+    ) {
         self.base = base
         self.chain = chain
         self.stages = stages
@@ -59,8 +61,9 @@ extension _PendingPipeline {
     /// A pending pipeline of one stage after `base`.
     @inlinable
     public init(base: _OpenPipeline<Chain.Input>, first: Chain) {
-        self.init(base: base, chain: first,
-                  stages: [(first.attributes, TransformBody(prototype: FusedChainOperator(first)))], prefixes: [])
+        self.init(
+            base: base, chain: first,
+            stages: [(first.attributes, TransformBody(prototype: FusedChainOperator(first)))], prefixes: [])
     }
 
     /// This pipeline with `next` fused onto the end of the chain.
@@ -92,9 +95,10 @@ public struct _SourcePipeline<Reader: SourceReader>: _PipelineHead {
     /// The source followed by `first`, the first stage of a chain fused into it.
     @inlinable
     public func appending<Stage: FusableStage>(_ first: Stage) -> _SourceChainPipeline<Reader, Stage> where Stage.Input == Output {
-        _SourceChainPipeline(source: source, chain: first,
-                             stages: [(first.attributes, TransformBody(prototype: FusedChainOperator(first)))], prefixes: [],
-                             sourcePrefixes: [_SourceChainPipeline<Reader, Stage>.fusedSource(source, first)])
+        _SourceChainPipeline(
+            source: source, chain: first,
+            stages: [(first.attributes, TransformBody(prototype: FusedChainOperator(first)))], prefixes: [],
+            sourcePrefixes: [_SourceChainPipeline<Reader, Stage>.fusedSource(source, first)])
     }
 }
 
@@ -117,8 +121,10 @@ public struct _SourceChainPipeline<Reader: SourceReader, Chain: FusableStage>: _
     public var sourcePrefixes: [any SourceFactory]
 
     @inlinable
-    public init(source: Source<Reader>, chain: Chain, stages: [(attributes: StageAttributes, body: any TransformFactory)],
-                prefixes: [any TransformFactory], sourcePrefixes: [any SourceFactory]) {
+    public init(
+        source: Source<Reader>, chain: Chain, stages: [(attributes: StageAttributes, body: any TransformFactory)],
+        prefixes: [any TransformFactory], sourcePrefixes: [any SourceFactory]
+    ) {
         self.source = source
         self.chain = chain
         self.stages = stages

@@ -30,11 +30,15 @@ extension PhysicalPlan {
     }
 
     private func explainText() -> String {
-        var lines = ["Job '\(jobName)': \(tasks.count) task\(tasks.count == 1 ? "" : "s"), batch \(configuration.batchSize), flush \(Self.readable(configuration.flushTimeout)), \(configuration.channelCredits) credits per bridge"]
+        var lines = [
+            "Job '\(jobName)': \(tasks.count) task\(tasks.count == 1 ? "" : "s"), batch \(configuration.batchSize), flush \(Self.readable(configuration.flushTimeout)), \(configuration.channelCredits) credits per bridge"
+        ]
         for task in tasks {
             var fusion = task.isFused ? (task.loopCount <= 1 ? "fused" : "fused, \(task.loopCount) pieces") : "single"
             if task.sourceStageCount > 1 { fusion += ", source runs \(task.sourceStageCount - 1) stage\(task.sourceStageCount == 2 ? "" : "s")" }
-            lines.append("Task \(task.id) [\(fusion)] parallelism \(task.parallelism), max \(task.maxParallelism), backend \(task.backend)\(task.backendIsUserSet ? " (chosen by a stage)" : "")")
+            lines.append(
+                "Task \(task.id) [\(fusion)] parallelism \(task.parallelism), max \(task.maxParallelism), backend \(task.backend)\(task.backendIsUserSet ? " (chosen by a stage)" : "")"
+            )
             for stage in task.stages {
                 lines.append("  \(stage.kind) '\(stage.name)' uid=\(stage.uid)\(stage.uidIsUserSet ? "" : " (derived)")")
             }
@@ -123,9 +127,11 @@ extension PhysicalPlan {
                 + configuration.flushTimeout.components.attoseconds / 1_000_000_000_000,
             channelCredits: configuration.channelCredits,
             tasks: tasks.map { task in
-                TaskJSON(id: task.id, name: task.name, parallelism: task.parallelism, maxParallelism: task.maxParallelism,
-                         backend: task.backend.name, backendIsUserSet: task.backendIsUserSet, fused: task.isFused, pieces: task.loopCount, sourceStages: task.sourceStageCount,
-                         stages: task.stages.map { StageJSON(kind: $0.kind, name: $0.name, uid: $0.uid, uidIsUserSet: $0.uidIsUserSet) })
+                TaskJSON(
+                    id: task.id, name: task.name, parallelism: task.parallelism, maxParallelism: task.maxParallelism,
+                    backend: task.backend.name, backendIsUserSet: task.backendIsUserSet, fused: task.isFused, pieces: task.loopCount,
+                    sourceStages: task.sourceStageCount,
+                    stages: task.stages.map { StageJSON(kind: $0.kind, name: $0.name, uid: $0.uid, uidIsUserSet: $0.uidIsUserSet) })
             },
             edges: edges.map { EdgeJSON(from: $0.from, to: $0.to, partitioning: $0.partitioning.name, sideOutput: $0.sideOutput?.id) },
             warnings: warnings.map { WarningJSON(code: $0.code.rawValue, stage: $0.stageName, uid: $0.stageID, message: $0.message) }

@@ -36,10 +36,12 @@ public struct ExecutionConfiguration: Sendable, Hashable {
     /// on a backend (`job.run(on: .dispatch)`) moves these tasks there.
     public var backend: BackendKind
 
-    public init(batchSize: Int = 1024, flushTimeout: Duration = .milliseconds(1), channelCredits: Int = 4,
-                channelByteBudget: Int = 16 << 20,
-                defaultParallelism: Int = 1, defaultMaxParallelism: Int = KeyGroup.defaultMaxParallelism,
-                fusionEnabled: Bool = true, backend: BackendKind = .sync) {
+    public init(
+        batchSize: Int = 1024, flushTimeout: Duration = .milliseconds(1), channelCredits: Int = 4,
+        channelByteBudget: Int = 16 << 20,
+        defaultParallelism: Int = 1, defaultMaxParallelism: Int = KeyGroup.defaultMaxParallelism,
+        fusionEnabled: Bool = true, backend: BackendKind = .sync
+    ) {
         self.batchSize = batchSize
         self.flushTimeout = flushTimeout
         self.backend = backend

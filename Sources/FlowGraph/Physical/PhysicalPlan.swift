@@ -74,8 +74,10 @@ public struct PhysicalTask: Sendable {
     /// wherever the job runs.
     public var backendIsUserSet: Bool
 
-    public init(id: Int, stages: [PlannedStage], head: TaskHead, pieces: [BodyPiece], tail: TaskTail,
-                parallelism: Int, maxParallelism: Int, backend: BackendKind, backendIsUserSet: Bool = false) {
+    public init(
+        id: Int, stages: [PlannedStage], head: TaskHead, pieces: [BodyPiece], tail: TaskTail,
+        parallelism: Int, maxParallelism: Int, backend: BackendKind, backendIsUserSet: Bool = false
+    ) {
         self.id = id
         self.stages = stages
         self.head = head
@@ -144,8 +146,10 @@ public struct PhysicalPlan: Sendable {
     /// another process (``init(_:boundTo:)``); set by the planner, `nil` for a plan built by hand.
     public var registry: PlanRegistry?
 
-    public init(jobName: String, tasks: [PhysicalTask], edges: [PhysicalEdge], configuration: ExecutionConfiguration,
-                warnings: [PlanWarning] = []) {
+    public init(
+        jobName: String, tasks: [PhysicalTask], edges: [PhysicalEdge], configuration: ExecutionConfiguration,
+        warnings: [PlanWarning] = []
+    ) {
         self.jobName = jobName
         self.tasks = tasks
         self.edges = edges

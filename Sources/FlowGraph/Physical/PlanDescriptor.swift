@@ -155,13 +155,14 @@ public struct PlanDescriptor: Codable, Sendable, Hashable {
             if case .sink(let body) = task.tail { lines.append("sink \(describe(body))") }
         }
         for edge in edges {
-            let partitioning = switch edge.partitioning {
-            case .forward: "forward"
-            case .rebalance: "rebalance"
-            case .broadcast: "broadcast"
-            case .hash(let partitioner): "hash \(partitioner.key) \(partitioner.elementType)"
-            case .custom(let partitioner): "custom \(partitioner.key) \(partitioner.elementType)"
-            }
+            let partitioning =
+                switch edge.partitioning {
+                case .forward: "forward"
+                case .rebalance: "rebalance"
+                case .broadcast: "broadcast"
+                case .hash(let partitioner): "hash \(partitioner.key) \(partitioner.elementType)"
+                case .custom(let partitioner): "custom \(partitioner.key) \(partitioner.elementType)"
+                }
             lines.append("edge \(edge.from)>\(edge.to) \(partitioning) \(edge.sideOutput.map { "\($0.id):\($0.elementType)" } ?? "-")")
         }
         return lines

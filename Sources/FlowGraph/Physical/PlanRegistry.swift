@@ -27,8 +27,9 @@ public struct PlanRegistry: Sendable {
         jobName = graph.name
         stages = order.map { id in
             let node = graph[id]
-            return PlanDescriptor.Stage(uid: uids[id.rawValue], kind: node.attributes.kind, name: node.attributes.displayName,
-                                        uidIsUserSet: node.attributes.uid != nil)
+            return PlanDescriptor.Stage(
+                uid: uids[id.rawValue], kind: node.attributes.kind, name: node.attributes.displayName,
+                uidIsUserSet: node.attributes.uid != nil)
         }
         for node in graph.nodes {
             let uid = uids[node.id.rawValue]
@@ -89,15 +90,18 @@ extension PhysicalPlan {
             let sender = tasks[edge.from].stages.last?.uid ?? ""
             let receiver = tasks[edge.to].stages.first?.uid ?? ""
             let key = PlanRegistry.partitionerKey(sender: sender, receiver: receiver, sideOutput: edge.sideOutput?.id)
-            let partitioning: PlanDescriptor.Partitioning = switch edge.partitioning {
-            case .forward: .forward
-            case .rebalance: .rebalance
-            case .broadcast: .broadcast
-            case .hash(let factory): .hash(partitioner: Self.describe(factory, key: key))
-            case .custom(let factory): .custom(partitioner: Self.describe(factory, key: key))
-            }
-            edges.append(PlanDescriptor.Edge(from: edge.from, to: edge.to, partitioning: partitioning,
-                                             sideOutput: edge.sideOutput.map { PlanDescriptor.SideOutput(id: $0.id, elementType: $0.elementTypeQualifiedName) }))
+            let partitioning: PlanDescriptor.Partitioning =
+                switch edge.partitioning {
+                case .forward: .forward
+                case .rebalance: .rebalance
+                case .broadcast: .broadcast
+                case .hash(let factory): .hash(partitioner: Self.describe(factory, key: key))
+                case .custom(let factory): .custom(partitioner: Self.describe(factory, key: key))
+                }
+            edges.append(
+                PlanDescriptor.Edge(
+                    from: edge.from, to: edge.to, partitioning: partitioning,
+                    sideOutput: edge.sideOutput.map { PlanDescriptor.SideOutput(id: $0.id, elementType: $0.elementTypeQualifiedName) }))
         }
         var descriptor = PlanDescriptor(
             version: PlanDescriptor.formatVersion, jobName: jobName,
@@ -120,26 +124,32 @@ extension PhysicalPlan {
         let uids = task.stages.map(\.uid)
         var head = PlanDescriptor.Head.input
         if case .source(let factory) = task.head {
-            head = .source(body: PlanDescriptor.Body(key: PlanRegistry.key("source", Array(uids[..<task.sourceStageCount])), input: nil,
-                                               output: NodeBody.source(factory).outputType.map(flowQualifiedTypeName),
-                                               stageCount: task.sourceStageCount))
+            head = .source(
+                body: PlanDescriptor.Body(
+                    key: PlanRegistry.key("source", Array(uids[..<task.sourceStageCount])), input: nil,
+                    output: NodeBody.source(factory).outputType.map(flowQualifiedTypeName),
+                    stageCount: task.sourceStageCount))
         }
         var position = task.sourceStageCount
         var pieces: [PlanDescriptor.Piece] = []
         for piece in task.pieces {
             let count = piece.body.stageCount
             let body = NodeBody.transform(piece.body)
-            pieces.append(PlanDescriptor.Piece(
-                body: PlanDescriptor.Body(key: PlanRegistry.key("transform", Array(uids[position..<position + count])),
-                                          input: body.inputType.map(flowQualifiedTypeName), output: body.outputType.map(flowQualifiedTypeName),
-                                          stageCount: count),
-                isStaticChain: piece.isStaticChain))
+            pieces.append(
+                PlanDescriptor.Piece(
+                    body: PlanDescriptor.Body(
+                        key: PlanRegistry.key("transform", Array(uids[position..<position + count])),
+                        input: body.inputType.map(flowQualifiedTypeName), output: body.outputType.map(flowQualifiedTypeName),
+                        stageCount: count),
+                    isStaticChain: piece.isStaticChain))
             position += count
         }
         var tail = PlanDescriptor.Tail.output
         if case .sink(let factory) = task.tail {
-            tail = .sink(body: PlanDescriptor.Body(key: PlanRegistry.key("sink", [uids[uids.count - 1]]),
-                                             input: NodeBody.sink(factory).inputType.map(flowQualifiedTypeName), output: nil, stageCount: 1))
+            tail = .sink(
+                body: PlanDescriptor.Body(
+                    key: PlanRegistry.key("sink", [uids[uids.count - 1]]),
+                    input: NodeBody.sink(factory).inputType.map(flowQualifiedTypeName), output: nil, stageCount: 1))
         }
         return PlanDescriptor.Task(
             id: task.id,
@@ -172,17 +182,20 @@ extension PhysicalPlan {
             guard tasks.indices.contains(edge.from), tasks.indices.contains(edge.to) else {
                 throw FlowError(.invalidGraph, "the plan has an edge from task \(edge.from) to task \(edge.to), but only \(tasks.count) tasks")
             }
-            let partitioning: Partitioning = switch edge.partitioning {
-            case .forward: .forward
-            case .rebalance: .rebalance
-            case .broadcast: .broadcast
-            case .hash(let partitioner): .hash(try Self.bind(partitioner, registry))
-            case .custom(let partitioner): .custom(try Self.bind(partitioner, registry))
-            }
+            let partitioning: Partitioning =
+                switch edge.partitioning {
+                case .forward: .forward
+                case .rebalance: .rebalance
+                case .broadcast: .broadcast
+                case .hash(let partitioner): .hash(try Self.bind(partitioner, registry))
+                case .custom(let partitioner): .custom(try Self.bind(partitioner, registry))
+                }
             var sideOutput: AnySideOutput?
             if let tag = edge.sideOutput {
                 guard let found = registry.sideOutput(tag.id, type: tag.elementType) else {
-                    throw FlowError(.invalidGraph, "the plan's edge from task \(edge.from) carries side output '\(tag.id)' of \(tag.elementType), which the job here does not declare")
+                    throw FlowError(
+                        .invalidGraph,
+                        "the plan's edge from task \(edge.from) carries side output '\(tag.id)' of \(tag.elementType), which the job here does not declare")
                 }
                 sideOutput = found
             }
@@ -203,18 +216,23 @@ extension PhysicalPlan {
         let byUID = Dictionary(planned.map { ($0.uid, $0) }, uniquingKeysWith: { first, _ in first })
         for stage in registry.stages {
             guard let other = byUID[stage.uid] else {
-                throw FlowError(.invalidGraph, "the job here has stage '\(stage.name)' (\(stage.kind), uid \(stage.uid)) that the plan does not: the plan is of another job, or of another version of this one",
-                                stageName: stage.name, stageID: stage.uid)
+                throw FlowError(
+                    .invalidGraph,
+                    "the job here has stage '\(stage.name)' (\(stage.kind), uid \(stage.uid)) that the plan does not: the plan is of another job, or of another version of this one",
+                    stageName: stage.name, stageID: stage.uid)
             }
             if other.kind != stage.kind {
-                throw FlowError(.invalidGraph, "stage uid \(stage.uid) is a \(stage.kind) ('\(stage.name)') here but a \(other.kind) ('\(other.name)') in the plan",
-                                stageName: stage.name, stageID: stage.uid)
+                throw FlowError(
+                    .invalidGraph, "stage uid \(stage.uid) is a \(stage.kind) ('\(stage.name)') here but a \(other.kind) ('\(other.name)') in the plan",
+                    stageName: stage.name, stageID: stage.uid)
             }
         }
         let known = Set(registry.stages.map(\.uid))
         if let extra = planned.first(where: { !known.contains($0.uid) }) {
-            throw FlowError(.invalidGraph, "the plan has stage '\(extra.name)' (\(extra.kind), uid \(extra.uid)) that the job here does not: the plan is of another job, or of another version of this one",
-                            stageName: extra.name, stageID: extra.uid)
+            throw FlowError(
+                .invalidGraph,
+                "the plan has stage '\(extra.name)' (\(extra.kind), uid \(extra.uid)) that the job here does not: the plan is of another job, or of another version of this one",
+                stageName: extra.name, stageID: extra.uid)
         }
     }
 
@@ -241,8 +259,9 @@ extension PhysicalPlan {
             try check(body, against: NodeBody.sink(factory), in: name)
             tail = .sink(factory)
         }
-        return PhysicalTask(id: task.id, stages: stages, head: head, pieces: pieces, tail: tail, parallelism: task.parallelism,
-                            maxParallelism: task.maxParallelism, backend: BackendKind(name: task.backend), backendIsUserSet: task.backendIsUserSet)
+        return PhysicalTask(
+            id: task.id, stages: stages, head: head, pieces: pieces, tail: tail, parallelism: task.parallelism,
+            maxParallelism: task.maxParallelism, backend: BackendKind(name: task.backend), backendIsUserSet: task.backendIsUserSet)
     }
 
     private static func bind(_ partitioner: PlanDescriptor.Partitioner, _ registry: PlanRegistry) throws -> any PartitionerFactory {
@@ -251,20 +270,26 @@ extension PhysicalPlan {
         }
         let here = elementTypeName(of: factory)
         guard here == partitioner.elementType else {
-            throw FlowError(.invalidGraph, "the plan's partitioner \(partitioner.key) partitions \(partitioner.elementType) records, but the job here partitions \(here)")
+            throw FlowError(
+                .invalidGraph, "the plan's partitioner \(partitioner.key) partitions \(partitioner.elementType) records, but the job here partitions \(here)")
         }
         return factory
     }
 
     private static func missing(_ body: PlanDescriptor.Body, _ role: String, in task: String) -> FlowError {
-        FlowError(.invalidGraph, "the plan runs the \(role) \(body.key) in task '\(task)', which the job here does not have (it composes its stages otherwise, or is another job)")
+        FlowError(
+            .invalidGraph,
+            "the plan runs the \(role) \(body.key) in task '\(task)', which the job here does not have (it composes its stages otherwise, or is another job)")
     }
 
     private static func check(_ body: PlanDescriptor.Body, against here: NodeBody, in task: String) throws {
         let input = here.inputType.map(flowQualifiedTypeName)
         let output = here.outputType.map(flowQualifiedTypeName)
         if input != body.input || output != body.output {
-            throw FlowError(.invalidGraph, "\(body.key) in task '\(task)' takes \(body.input ?? "nothing") to \(body.output ?? "nothing") in the plan but \(input ?? "nothing") to \(output ?? "nothing") here: a stage's record type changed")
+            throw FlowError(
+                .invalidGraph,
+                "\(body.key) in task '\(task)' takes \(body.input ?? "nothing") to \(body.output ?? "nothing") in the plan but \(input ?? "nothing") to \(output ?? "nothing") here: a stage's record type changed"
+            )
         }
     }
 }

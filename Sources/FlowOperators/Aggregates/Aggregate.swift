@@ -83,21 +83,23 @@ where Function.Input: Sendable {
         let function = self.function
         let key = self.key
         try output.withAppender(reservingCapacity: input.count) { output in
-          try input.withUnsafeBuffers { records, timestamps in
-            for index in records.indices {
-                let record = records[index]
-                let keyValue = try _stateKey(of: record, at: index, by: key)
-                do {
-                    let result = try state.values.update(keyValue, namespace: EmptyNamespace(), hash: keyValue.stableHashValue,
-                                                         default: function.makeAccumulator) { accumulator in
-                        try Self.update(&accumulator, with: record, function)
+            try input.withUnsafeBuffers { records, timestamps in
+                for index in records.indices {
+                    let record = records[index]
+                    let keyValue = try _stateKey(of: record, at: index, by: key)
+                    do {
+                        let result = try state.values.update(
+                            keyValue, namespace: EmptyNamespace(), hash: keyValue.stableHashValue,
+                            default: function.makeAccumulator
+                        ) { accumulator in
+                            try Self.update(&accumulator, with: record, function)
+                        }
+                        output.append(Keyed(key: keyValue, value: result), at: timestamps[index])
+                    } catch {
+                        throw RecordFailure(stage: 0, recordIndex: index, record: FlowError.describe(record), underlying: error)
                     }
-                    output.append(Keyed(key: keyValue, value: result), at: timestamps[index])
-                } catch {
-                    throw RecordFailure(stage: 0, recordIndex: index, record: FlowError.describe(record), underlying: error)
                 }
             }
-          }
         }
         input.removeAll(keepingCapacity: true)
     }

@@ -123,7 +123,9 @@ extension AggregateSpecification {
     public static func max<Input, Value>(_ value: @escaping (Input) throws -> Value) -> Self
     where Self == MaxAggregate<Input, Value> { fatalError("unavailable") }
 
-    @available(*, unavailable, message: "write Aggregate.average { (record: T) in value } (Swift cannot pass a @Sendable closure through Aggregate(.average { … }))")
+    @available(
+        *, unavailable, message: "write Aggregate.average { (record: T) in value } (Swift cannot pass a @Sendable closure through Aggregate(.average { … }))"
+    )
     public static func average<Input>(_ value: @escaping (Input) throws -> Double) -> Self
     where Self == AverageAggregate<Input> { fatalError("unavailable") }
 }

@@ -30,8 +30,10 @@ extension CoMapWith {
     /// Creates a co-map stage running `first` on the first input's records and `second` on the
     /// second's.
     @inlinable
-    public init<First, Second, Output>(first: @escaping @Sendable (First) throws -> Output,
-                                       second: @escaping @Sendable (Second) throws -> Output)
+    public init<First, Second, Output>(
+        first: @escaping @Sendable (First) throws -> Output,
+        second: @escaping @Sendable (Second) throws -> Output
+    )
     where Function == ClosureCoMapFunction<First, Second, Output> {
         self.init(ClosureCoMapFunction(first: first, second: second))
     }

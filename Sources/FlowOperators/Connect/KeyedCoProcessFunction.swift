@@ -45,14 +45,16 @@ public protocol KeyedCoProcessFunction<Key, First, Second, Output>: Sendable {
     ///
     /// - Throws: anything; the job fails naming the stage and the record.
     /// - Complexity: called once per record of the first input, after one probe for its key.
-    func processFirst(_ value: First, at timestamp: EventTime, key: Key, state: inout State?,
-                      into output: inout some RecordCollector<Output>) throws
+    func processFirst(
+        _ value: First, at timestamp: EventTime, key: Key, state: inout State?,
+        into output: inout some RecordCollector<Output>) throws
 
     /// Handles one record of the second input with key `key`; reads and updates the key's
     /// `state` and emits any number of records into `output` (usually at `timestamp`).
     ///
     /// - Throws: anything; the job fails naming the stage and the record.
     /// - Complexity: called once per record of the second input, after one probe for its key.
-    func processSecond(_ value: Second, at timestamp: EventTime, key: Key, state: inout State?,
-                       into output: inout some RecordCollector<Output>) throws
+    func processSecond(
+        _ value: Second, at timestamp: EventTime, key: Key, state: inout State?,
+        into output: inout some RecordCollector<Output>) throws
 }

@@ -21,9 +21,11 @@ public struct KeyedCoProcessOperator<Function: KeyedCoProcessFunction>: OneInput
 
     /// An operator running `function`, finding the key of a first-input record with `keyFirst`
     /// and of a second-input record with `keySecond` (the key selectors of the two `keyBy`s).
-    public init(keyFirst: @escaping @Sendable (Function.First) throws -> Function.Key,
-                keySecond: @escaping @Sendable (Function.Second) throws -> Function.Key,
-                function: Function) {
+    public init(
+        keyFirst: @escaping @Sendable (Function.First) throws -> Function.Key,
+        keySecond: @escaping @Sendable (Function.Second) throws -> Function.Key,
+        function: Function
+    ) {
         self.keyFirst = keyFirst
         self.keySecond = keySecond
         self.function = function

@@ -40,8 +40,9 @@ public struct FusedChainOperator<Chain: FusableStage>: OneInputOperator {
                     do {
                         try chain.run(records[index], at: timestamps[index], appendingTo: &appender)
                     } catch let failure as StageFailure {
-                        throw RecordFailure(stage: failure.stage, recordIndex: index, record: failure.record,
-                                            underlying: failure.underlying)
+                        throw RecordFailure(
+                            stage: failure.stage, recordIndex: index, record: failure.record,
+                            underlying: failure.underlying)
                     }
                 }
             }

@@ -42,8 +42,9 @@ extension KeyNotEqualToItself {
     /// The failure a keyed stage throws for `record`, at `index` in its batch, whose key is `key`.
     @usableFromInline @inline(never)
     static func failure(_ key: Any, record: Any, at index: Int) -> RecordFailure {
-        RecordFailure(stage: 0, recordIndex: index, record: FlowError.describe(record), origin: .key,
-                      underlying: KeyNotEqualToItself(key: FlowError.describe(key)))
+        RecordFailure(
+            stage: 0, recordIndex: index, record: FlowError.describe(record), origin: .key,
+            underlying: KeyNotEqualToItself(key: FlowError.describe(key)))
     }
 }
 

@@ -116,22 +116,22 @@ public struct KeyedReduceOperator<Function: ReduceFunction, Key: Hashable & Send
     public mutating func process(_ input: inout Batch<Element>, into output: inout Batch<Element>) throws {
         let function = self.function
         try output.withAppender(reservingCapacity: input.count) { output in
-          try input.withUnsafeBuffers { records, timestamps in
-            for index in records.indices {
-                let record = records[index]
-                let keyValue = try _stateKey(of: record, at: index, by: key)
-                do {
-                    let reduced = try state.values.modify(keyValue, namespace: EmptyNamespace(), hash: keyValue.stableHashValue) { value in
-                        let reduced = try value.map { try function.reduce($0, record) } ?? record
-                        value = reduced
-                        return reduced
+            try input.withUnsafeBuffers { records, timestamps in
+                for index in records.indices {
+                    let record = records[index]
+                    let keyValue = try _stateKey(of: record, at: index, by: key)
+                    do {
+                        let reduced = try state.values.modify(keyValue, namespace: EmptyNamespace(), hash: keyValue.stableHashValue) { value in
+                            let reduced = try value.map { try function.reduce($0, record) } ?? record
+                            value = reduced
+                            return reduced
+                        }
+                        output.append(reduced, at: timestamps[index])
+                    } catch {
+                        throw RecordFailure(stage: 0, recordIndex: index, record: FlowError.describe(record), underlying: error)
                     }
-                    output.append(reduced, at: timestamps[index])
-                } catch {
-                    throw RecordFailure(stage: 0, recordIndex: index, record: FlowError.describe(record), underlying: error)
                 }
             }
-          }
         }
         input.removeAll(keepingCapacity: true)
     }

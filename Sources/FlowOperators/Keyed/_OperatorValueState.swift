@@ -24,8 +24,9 @@ struct _OperatorValueState<Key: StableHashable & Hashable & Sendable, Value: Sen
     @usableFromInline
     init(name: String) {
         self.name = name
-        values = RAMValueState(keyGroups: KeyGroupRange(lowerBound: 0, upperBound: KeyGroup.defaultMaxParallelism),
-                               maxParallelism: KeyGroup.defaultMaxParallelism)
+        values = RAMValueState(
+            keyGroups: KeyGroupRange(lowerBound: 0, upperBound: KeyGroup.defaultMaxParallelism),
+            maxParallelism: KeyGroup.defaultMaxParallelism)
     }
 
     @usableFromInline
@@ -41,11 +42,14 @@ struct _OperatorValueState<Key: StableHashable & Hashable & Sendable, Value: Sen
     @usableFromInline
     func snapshot(checkpoint: Int64, into snapshot: inout KeyedStateSnapshot) throws {
         guard snapshot.checkpointID == checkpoint, operatorID.map({ $0 == snapshot.operatorID }) ?? true,
-              snapshot.maxParallelism == values.maxParallelism else {
-            throw FlowError(.internalError, "state '\(name)' of operator '\(operatorID ?? "(unopened)")' with "
-                            + "\(values.maxParallelism) key groups, for checkpoint \(checkpoint), cannot be written into the "
-                            + "snapshot of operator '\(snapshot.operatorID)' for checkpoint \(snapshot.checkpointID) with "
-                            + "\(snapshot.maxParallelism) key groups", stageID: operatorID)
+            snapshot.maxParallelism == values.maxParallelism
+        else {
+            throw FlowError(
+                .internalError,
+                "state '\(name)' of operator '\(operatorID ?? "(unopened)")' with "
+                    + "\(values.maxParallelism) key groups, for checkpoint \(checkpoint), cannot be written into the "
+                    + "snapshot of operator '\(snapshot.operatorID)' for checkpoint \(snapshot.checkpointID) with "
+                    + "\(snapshot.maxParallelism) key groups", stageID: operatorID)
         }
         values.snapshot(into: &snapshot, name: name)
     }
@@ -54,8 +58,9 @@ struct _OperatorValueState<Key: StableHashable & Hashable & Sendable, Value: Sen
     /// (an unopened operator has no uid yet, so only its key groups and max parallelism are checked).
     @usableFromInline
     mutating func restore(from snapshot: KeyedStateSnapshot) throws {
-        try snapshot.validate(forOperator: operatorID ?? snapshot.operatorID, keyGroups: values.keyGroups,
-                              maxParallelism: values.maxParallelism)
+        try snapshot.validate(
+            forOperator: operatorID ?? snapshot.operatorID, keyGroups: values.keyGroups,
+            maxParallelism: values.maxParallelism)
         try values.restore(from: snapshot, name: name)
     }
 }

@@ -76,8 +76,10 @@ public final class JobExecution: Sendable {
     /// stage from `restoring[uid]`, the snapshots of all its old instances (cut here to each new
     /// instance's key groups and splits). The checkpoint issue makes this public as
     /// `Job.run(resumingFrom:)`.
-    package init(plan: PhysicalPlan, backend: any ExecutionBackend, processingTime: ProcessingTimeService?, restoring: [String: [OperatorSnapshot]],
-                 logger: Logger = JobExecution.silentLogger) {
+    package init(
+        plan: PhysicalPlan, backend: any ExecutionBackend, processingTime: ProcessingTimeService?, restoring: [String: [OperatorSnapshot]],
+        logger: Logger = JobExecution.silentLogger
+    ) {
         self.plan = plan.placed(on: backend.kind)
         var logger = logger
         logger[metadataKey: "job"] = "\(plan.jobName)"
@@ -136,12 +138,14 @@ public final class JobExecution: Sendable {
         // What the sources made and the sinks took.
         let sources = Set(plan.tasks.compactMap { task in if case .source = task.head { task.stages.first?.uid } else { nil } })
         let sinks = Set(plan.tasks.compactMap { task in if case .sink = task.tail { task.stages.last?.uid } else { nil } })
-        logger.info("job finished", metadata: [
-            "duration": "\(result.duration)",
-            "sourceRecords": "\(result.metrics.stages.filter { sources.contains($0.uid) }.reduce(0) { $0 + $1.recordsOut })",
-            "sinkRecords": "\(result.metrics.stages.filter { sinks.contains($0.uid) }.reduce(0) { $0 + $1.recordsIn })",
-            "stopped": "\(stopRequested.load(ordering: .relaxed))",
-        ])
+        logger.info(
+            "job finished",
+            metadata: [
+                "duration": "\(result.duration)",
+                "sourceRecords": "\(result.metrics.stages.filter { sources.contains($0.uid) }.reduce(0) { $0 + $1.recordsOut })",
+                "sinkRecords": "\(result.metrics.stages.filter { sinks.contains($0.uid) }.reduce(0) { $0 + $1.recordsIn })",
+                "stopped": "\(stopRequested.load(ordering: .relaxed))",
+            ])
         return result
     }
 
@@ -162,9 +166,11 @@ public final class JobExecution: Sendable {
 
     private func logStart() {
         let instances = plan.tasks.reduce(0) { $0 + $1.parallelism }
-        logger.info("job started", metadata: [
-            "tasks": "\(plan.tasks.count)", "instances": "\(instances)", "backend": "\(backend.kind)",
-        ])
+        logger.info(
+            "job started",
+            metadata: [
+                "tasks": "\(plan.tasks.count)", "instances": "\(instances)", "backend": "\(backend.kind)",
+            ])
         if logger.logLevel <= .debug { logger.debug("plan\n\(plan.explain())") }
         for warning in plan.warnings {
             logger.warning("\(warning.message)", metadata: ["stage": "\(warning.stageName)", "uid": "\(warning.stageID)"])
@@ -210,8 +216,9 @@ public final class JobExecution: Sendable {
         let seeded = syncSettings.seed != nil && plan.tasks.contains { $0.backend == .sync }
         let flushClock = seeded ? FlushClock(stepLength: plan.configuration.flushTimeout / 32) : FlushClock()
         let processingTime = self.processingTime ?? (seeded ? Self.stepProcessingTime(flushClock) : .system)
-        var builder = TaskBuilder(plan: plan, registry: registry, flushClock: flushClock, processingTime: processingTime, restored: restored,
-                                  mailboxes: mailboxes, collector: collector)
+        var builder = TaskBuilder(
+            plan: plan, registry: registry, flushClock: flushClock, processingTime: processingTime, restored: restored,
+            mailboxes: mailboxes, collector: collector)
         let dispatchSettings = backend as? DispatchBackend ?? DispatchBackend()
         let instances = try builder.build(syncSignal: syncSignal, spinWindow: dispatchSettings.spinWindow)
         control.register([syncSignal] + instances.map(\.signal))

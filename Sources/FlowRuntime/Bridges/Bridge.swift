@@ -85,16 +85,20 @@ package protocol BridgeFactory: Sendable {
     /// The bridge from instance `sender` of `edge`'s sending task to instance `receiver` of its
     /// receiving task, carrying `Element` records with `slots` credits; `senderSignal` and
     /// `receiverSignal` are the instances' signals it notifies.
-    func makeBridge<Element>(_ type: Element.Type, edge: PhysicalEdge, sender: Int, receiver: Int, slots: Int,
-                             senderSignal: TaskSignal, receiverSignal: TaskSignal) -> any BridgeSender<Element> & BridgeReceiver<Element> & BridgeGauges
+    func makeBridge<Element>(
+        _ type: Element.Type, edge: PhysicalEdge, sender: Int, receiver: Int, slots: Int,
+        senderSignal: TaskSignal, receiverSignal: TaskSignal
+    ) -> any BridgeSender<Element> & BridgeReceiver<Element> & BridgeGauges
 }
 
 /// The bridges of a run in one process: lock-free rings (``RingBridge``).
 package struct LocalBridgeFactory: BridgeFactory {
     package init() {}
 
-    package func makeBridge<Element>(_ type: Element.Type, edge: PhysicalEdge, sender: Int, receiver: Int, slots: Int,
-                                     senderSignal: TaskSignal, receiverSignal: TaskSignal) -> any BridgeSender<Element> & BridgeReceiver<Element> & BridgeGauges {
+    package func makeBridge<Element>(
+        _ type: Element.Type, edge: PhysicalEdge, sender: Int, receiver: Int, slots: Int,
+        senderSignal: TaskSignal, receiverSignal: TaskSignal
+    ) -> any BridgeSender<Element> & BridgeReceiver<Element> & BridgeGauges {
         RingBridge<Element>(slots: slots, sender: senderSignal, receiver: receiverSignal)
     }
 }

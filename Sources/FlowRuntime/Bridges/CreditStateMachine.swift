@@ -94,8 +94,9 @@ public struct CreditStateMachine: Sendable, Hashable {
     /// - Complexity: O(1).
     @inline(__always)
     public mutating func creditsReturned(received: Int) {
-        precondition(received >= self.received && received <= sent,
-                     "CreditStateMachine(sent: \(sent), received: \(self.received)): creditsReturned(received: \(received)) out of range")
+        precondition(
+            received >= self.received && received <= sent,
+            "CreditStateMachine(sent: \(sent), received: \(self.received)): creditsReturned(received: \(received)) out of range")
         self.received = received
     }
 
@@ -106,14 +107,16 @@ public struct CreditStateMachine: Sendable, Hashable {
     /// - Complexity: O(1).
     @inline(__always)
     public mutating func elementsArrived(sent: Int) {
-        precondition(sent >= self.sent && sent &- received <= slots,
-                     "CreditStateMachine(sent: \(self.sent), received: \(received)): elementsArrived(sent: \(sent)) out of range")
+        precondition(
+            sent >= self.sent && sent &- received <= slots,
+            "CreditStateMachine(sent: \(self.sent), received: \(received)): elementsArrived(sent: \(sent)) out of range")
         self.sent = sent
     }
 
     @inline(__always)
     private func checkInvariants() {
-        assert(received >= 0 && received <= sent && sent - received <= slots,
-               "CreditStateMachine: sent \(sent), received \(received), slots \(slots): credits + inFlight != slots or negative")
+        assert(
+            received >= 0 && received <= sent && sent - received <= slots,
+            "CreditStateMachine: sent \(sent), received \(received), slots \(slots): credits + inFlight != slots or negative")
     }
 }

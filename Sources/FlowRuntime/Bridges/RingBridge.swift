@@ -81,8 +81,9 @@ public final class RingBridge<Element>: BridgeSender, BridgeReceiver, BridgeGaug
     ///   the range the planner accepts for `channelCredits`.
     public init(slots: Int, sender: TaskSignal, receiver: TaskSignal) {
         let range = ExecutionConfiguration.channelCreditsRange
-        precondition(range.contains(slots),
-                     "RingBridge: slots must be in \(range.lowerBound)...\(range.upperBound) (ExecutionConfiguration.channelCreditsRange), got \(slots)")
+        precondition(
+            range.contains(slots),
+            "RingBridge: slots must be in \(range.lowerBound)...\(range.upperBound) (ExecutionConfiguration.channelCreditsRange), got \(slots)")
         self.slots = slots
         senderView = CreditStateMachine(slots: slots)
         receiverView = CreditStateMachine(slots: slots)
@@ -185,7 +186,8 @@ public final class RingBridge<Element>: BridgeSender, BridgeReceiver, BridgeGaug
         received.store(receiverView.received, ordering: .sequentiallyConsistent)
         // Wake the sender only if it announced that it waits for credit (see `hasCredit`).
         if senderWaiting.load(ordering: .sequentiallyConsistent),
-           senderWaiting.exchange(false, ordering: .sequentiallyConsistent) {
+            senderWaiting.exchange(false, ordering: .sequentiallyConsistent)
+        {
             senderSignal.notify()
         }
         return element

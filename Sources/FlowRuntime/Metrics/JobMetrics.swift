@@ -54,7 +54,8 @@ public struct TaskMetrics: Sendable, Hashable, CustomStringConvertible {
 
     public var description: String {
         let percent = { (value: Double) in "\(Int((value * 100).rounded()))%" }
-        return "Task \(task) '\(name)' #\(subtask) [\(backend)]: in \(recordsIn), out \(recordsOut), busy \(percent(busyShare)), backpressured \(percent(backpressuredShare))"
+        return
+            "Task \(task) '\(name)' #\(subtask) [\(backend)]: in \(recordsIn), out \(recordsOut), busy \(percent(busyShare)), backpressured \(percent(backpressuredShare))"
     }
 }
 
@@ -149,10 +150,12 @@ public final class MetricsRegistry: Sendable {
         for task in plan.tasks {
             for (index, stage) in task.stages.enumerated() {
                 let instances = counters[task.id].map { $0[index] }
-                stages.append(StageMetrics(uid: stage.uid, kind: stage.kind, name: stage.name, task: task.id,
-                                           parallelism: task.parallelism,
-                                           recordsIn: instances.reduce(0) { $0 + $1.recordsIn },
-                                           recordsOut: instances.reduce(0) { $0 + $1.recordsOut }))
+                stages.append(
+                    StageMetrics(
+                        uid: stage.uid, kind: stage.kind, name: stage.name, task: task.id,
+                        parallelism: task.parallelism,
+                        recordsIn: instances.reduce(0) { $0 + $1.recordsIn },
+                        recordsOut: instances.reduce(0) { $0 + $1.recordsOut }))
             }
         }
         var tasks: [TaskMetrics] = []
@@ -162,22 +165,24 @@ public final class MetricsRegistry: Sendable {
             for subtask in 0..<task.parallelism {
                 let stageCounters = counters[task.id][subtask]
                 let times = taskCounters[task.id][subtask].times()
-                tasks.append(TaskMetrics(
-                    task: task.id, subtask: subtask, name: task.name, backend: task.backend.name,
-                    recordsIn: sourceHead ? stageCounters[0].recordsOut : stageCounters[0].recordsIn,
-                    recordsOut: sinkTail ? stageCounters[stageCounters.count - 1].recordsIn : stageCounters[stageCounters.count - 1].recordsOut,
-                    busy: times.busy, backpressured: times.backpressured, idle: times.idle))
+                tasks.append(
+                    TaskMetrics(
+                        task: task.id, subtask: subtask, name: task.name, backend: task.backend.name,
+                        recordsIn: sourceHead ? stageCounters[0].recordsOut : stageCounters[0].recordsIn,
+                        recordsOut: sinkTail ? stageCounters[stageCounters.count - 1].recordsIn : stageCounters[stageCounters.count - 1].recordsOut,
+                        busy: times.busy, backpressured: times.backpressured, idle: times.idle))
             }
         }
         let edges = bridges.withLock { bridges in
             bridges.map { bridge in
                 let edge = plan.edges[bridge.edge]
-                return EdgeMetrics(from: edge.from, fromSubtask: bridge.from, to: edge.to, toSubtask: bridge.to,
-                                   partitioning: edge.partitioning.name, slots: bridge.gauges.slots, depth: bridge.gauges.depth,
-                                   maxDepth: bridge.gauges.maxDepth, elementsSent: bridge.gauges.elementsSent,
-                                   recordsSent: bridge.gauges.recordsSent, creditWaits: bridge.gauges.creditWaits,
-                                   bytesSent: bridge.gauges.bytesSent, bytesInFlight: bridge.gauges.bytesInFlight,
-                                   maxBytesInFlight: bridge.gauges.maxBytesInFlight)
+                return EdgeMetrics(
+                    from: edge.from, fromSubtask: bridge.from, to: edge.to, toSubtask: bridge.to,
+                    partitioning: edge.partitioning.name, slots: bridge.gauges.slots, depth: bridge.gauges.depth,
+                    maxDepth: bridge.gauges.maxDepth, elementsSent: bridge.gauges.elementsSent,
+                    recordsSent: bridge.gauges.recordsSent, creditWaits: bridge.gauges.creditWaits,
+                    bytesSent: bridge.gauges.bytesSent, bytesInFlight: bridge.gauges.bytesInFlight,
+                    maxBytesInFlight: bridge.gauges.maxBytesInFlight)
             }
         }
         return JobMetrics(stages: stages, tasks: tasks, edges: edges)

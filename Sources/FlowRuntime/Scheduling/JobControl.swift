@@ -45,9 +45,11 @@ final class JobControl: Sendable {
 
     /// Stops the job with `error` as its root cause, unless it already stopped for another.
     func fail(_ error: any Error) {
-        let flowError = (error as? FlowError) ?? (error is CancellationError
-            ? FlowError(.cancelled, "the job was cancelled")
-            : FlowError(.internalError, "a task failed with an error that is not a FlowError: a bug to report, with its cause", underlying: error))
+        let flowError =
+            (error as? FlowError)
+            ?? (error is CancellationError
+                ? FlowError(.cancelled, "the job was cancelled")
+                : FlowError(.internalError, "a task failed with an error that is not a FlowError: a bug to report, with its cause", underlying: error))
         stop(with: flowError)
     }
 

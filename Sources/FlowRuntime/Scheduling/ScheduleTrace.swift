@@ -62,10 +62,10 @@ public final class ScheduleTrace: Sendable, CustomStringConvertible {
 
     public var description: String {
         state.withLock { state in
-            let header = "seed \(state.seed.map(String.init) ?? "none"): \(state.total) steps"
+            let header =
+                "seed \(state.seed.map(String.init) ?? "none"): \(state.total) steps"
                 + (state.total > state.steps.count ? " (first \(state.steps.count) kept)" : "")
             return ([header] + state.steps.map { "  \($0)" }).joined(separator: "\n")
         }
     }
 }
-

@@ -103,7 +103,8 @@ package final class StepPacer {
         // The common case, all in integers: full batches of cheap, small records stay full.
         let cheap = work &* 8 <= workBudget
         if limit == batchSize, !timed || work &* Int64(batchSize) <= workBudget &* Int64(records),
-           bytesPerRecord &* batchSize <= byteBudget {
+            bytesPerRecord &* batchSize <= byteBudget
+        {
             scheduleTiming(cheap: cheap || !timed)
             return
         }

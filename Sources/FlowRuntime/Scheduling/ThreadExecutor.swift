@@ -32,11 +32,13 @@ package final class ThreadExecutor: TaskExecutor, @unchecked Sendable {
         queue.reserveCapacity(4)
         let box = Unmanaged.passRetained(self).toOpaque()
         var handle = pthread_t()
-        let status = pthread_create(&handle, nil, { argument in
-            let executor = Unmanaged<ThreadExecutor>.fromOpaque(argument!).takeRetainedValue()
-            executor.runLoop()
-            return nil
-        }, box)
+        let status = pthread_create(
+            &handle, nil,
+            { argument in
+                let executor = Unmanaged<ThreadExecutor>.fromOpaque(argument!).takeRetainedValue()
+                executor.runLoop()
+                return nil
+            }, box)
         precondition(status == 0, "ThreadExecutor '\(name)': pthread_create failed with \(status)")
         thread = handle
     }

@@ -59,8 +59,10 @@ final class EdgeRouter<Element> {
     /// batch being partitioned, for errors.
     private var partitioned: Int64 = 0
 
-    init(mode: Mode, channels: [any BridgeSender<Element>], batchSize: Int, byteLimit: Int, flushTimeout: Duration, clock: FlushClock,
-         pacer: StepPacer, countsBytes: Bool = true, maxParallelism: Int, subtask: Int) {
+    init(
+        mode: Mode, channels: [any BridgeSender<Element>], batchSize: Int, byteLimit: Int, flushTimeout: Duration, clock: FlushClock,
+        pacer: StepPacer, countsBytes: Bool = true, maxParallelism: Int, subtask: Int
+    ) {
         self.countsBytes = countsBytes
         self.mode = mode
         self.clock = clock
@@ -141,8 +143,9 @@ final class EdgeRouter<Element> {
     @inline(never)
     private func topUp(from batch: inout Batch<Element>, bytes incoming: Int) {
         let (count, bytes) = batch.withUnsafeBuffers { records, _ in
-            meter.prefix(of: UnsafeBufferPointer(rebasing: records[..<Swift.min(records.count, recordLimit - current.count)]),
-                         fittingIn: byteLimit - currentBytes)
+            meter.prefix(
+                of: UnsafeBufferPointer(rebasing: records[..<Swift.min(records.count, recordLimit - current.count)]),
+                fittingIn: byteLimit - currentBytes)
         }
         var rest = fresh(from: nextChannel)
         var restBytes = incoming
@@ -358,17 +361,20 @@ final class EdgeRouter<Element> {
         let position = partitioned + Int64(failure.recordIndex)
         switch mode {
         case .custom(_, let receiver):
-            let message = failure.underlying is PartitionOutOfRange
+            let message =
+                failure.underlying is PartitionOutOfRange
                 ? "the custom partitioner chose no receiving instance for record #\(position) of those this instance routed on the edge: it must return the index of one"
                 : "the custom partitioner threw on record #\(position) of those this instance routed on the edge"
-            return FlowError(.userFunctionFailed, message,
-                             stageName: receiver.map { "partitionCustom → \($0.name)" }, stageID: receiver?.uid, subtask: subtask,
-                             recordPosition: position, record: failure.record, underlying: failure.underlying)
+            return FlowError(
+                .userFunctionFailed, message,
+                stageName: receiver.map { "partitionCustom → \($0.name)" }, stageID: receiver?.uid, subtask: subtask,
+                recordPosition: position, record: failure.record, underlying: failure.underlying)
         default:
             let keyedStage: PlannedStage? = { if case .hash(_, let stage) = mode { return stage } else { return nil } }()
-            return FlowError(.userFunctionFailed, "the KeyBy key selector threw on record #\(position) of those this instance routed on the edge",
-                             stageName: keyedStage.map { "KeyBy → \($0.name)" }, stageID: keyedStage?.uid, subtask: subtask,
-                             recordPosition: position, record: failure.record, underlying: failure.underlying)
+            return FlowError(
+                .userFunctionFailed, "the KeyBy key selector threw on record #\(position) of those this instance routed on the edge",
+                stageName: keyedStage.map { "KeyBy → \($0.name)" }, stageID: keyedStage?.uid, subtask: subtask,
+                recordPosition: position, record: failure.record, underlying: failure.underlying)
         }
     }
 }

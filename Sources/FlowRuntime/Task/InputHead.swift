@@ -30,8 +30,10 @@ final class InputHead<Input>: TaskHeadDriver {
     @exclusivity(unchecked) private var slice = Batch<Input>()
 
     /// A head reading `channels`, whose identities are `ids` (one per channel, in order).
-    init(channels: [any BridgeReceiver<Input>], ids: [InputChannelID], barrierMode: InputGateStateMachine.BarrierMode = .exactlyOnce,
-         first: Node<Input>, pacer: StepPacer) {
+    init(
+        channels: [any BridgeReceiver<Input>], ids: [InputChannelID], barrierMode: InputGateStateMachine.BarrierMode = .exactlyOnce,
+        first: Node<Input>, pacer: StepPacer
+    ) {
         precondition(channels.count == ids.count, "InputHead: \(channels.count) channels but \(ids.count) channel identities")
         self.channels = channels
         self.first = first

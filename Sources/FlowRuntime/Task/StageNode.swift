@@ -68,8 +68,10 @@ final class StageNode<Input, Output>: Node<Input> {
     private var opened = false
     private var closed = false
 
-    init(op: AnyOperator<Input, Output>, next: Node<Output>, environment: OperatorEnvironment, span: StageSpan, batchSize: Int,
-         pacer: StepPacer, collector: SnapshotCollector) {
+    init(
+        op: AnyOperator<Input, Output>, next: Node<Output>, environment: OperatorEnvironment, span: StageSpan, batchSize: Int,
+        pacer: StepPacer, collector: SnapshotCollector
+    ) {
         self.op = op
         role = op.role
         isSinkNode = op.role == .sink
@@ -371,11 +373,12 @@ final class StageNode<Input, Output>: Node<Input> {
         do {
             try await op.snapshotState(checkpoint: id, into: &snapshot)
         } catch {
-            let action = switch role {
-            case .source: "storing its position for checkpoint \(id)"
-            case .transform: "storing its state for checkpoint \(id)"
-            case .sink: "pre-committing checkpoint \(id)"
-            }
+            let action =
+                switch role {
+                case .source: "storing its position for checkpoint \(id)"
+                case .transform: "storing its state for checkpoint \(id)"
+                case .sink: "pre-committing checkpoint \(id)"
+                }
             throw fail(error, while: action)
         }
         collector.add(snapshot)
@@ -469,38 +472,45 @@ final class StageNode<Input, Output>: Node<Input> {
         switch role {
         case .source:
             if error is CancellationError {
-                return FlowError(.cancelled, "the job was cancelled while its source was \(action)", stageName: context.stageName,
-                                 stageID: context.stageID, subtask: context.subtask)
+                return FlowError(
+                    .cancelled, "the job was cancelled while its source was \(action)", stageName: context.stageName,
+                    stageID: context.stageID, subtask: context.subtask)
             }
             if span.count > 1, let failure = error as? RecordFailure {
                 // A stage fused into the source threw (stage 0 is the source itself).
                 let stage = span.stages[min(max(failure.stage, 0), span.count - 1)]
                 let recordPosition = position + Int64(failure.recordIndex)
-                return FlowError(.userFunctionFailed,
-                                 failure.summary(kind: stage.kind, position: recordPosition,
-                                                 input: "made by the source '\(context.stageName)' (fused with it)"),
-                                 stageName: stage.name, stageID: stage.uid, subtask: context.subtask, recordPosition: recordPosition,
-                                 record: failure.record, underlying: failure.underlying)
+                return FlowError(
+                    .userFunctionFailed,
+                    failure.summary(
+                        kind: stage.kind, position: recordPosition,
+                        input: "made by the source '\(context.stageName)' (fused with it)"),
+                    stageName: stage.name, stageID: stage.uid, subtask: context.subtask, recordPosition: recordPosition,
+                    record: failure.record, underlying: failure.underlying)
             }
-            return FlowError(.sourceFailed, "the source's reader threw while \(action)", stageName: context.stageName, stageID: context.stageID,
-                             subtask: context.subtask, underlying: error)
+            return FlowError(
+                .sourceFailed, "the source's reader threw while \(action)", stageName: context.stageName, stageID: context.stageID,
+                subtask: context.subtask, underlying: error)
         case .sink:
             let stage = span.stages[span.first]
-            return FlowError(.sinkFailed, "the sink's writer threw while \(action)", stageName: stage.name, stageID: stage.uid,
-                             subtask: span.subtask, underlying: error)
+            return FlowError(
+                .sinkFailed, "the sink's writer threw while \(action)", stageName: stage.name, stageID: stage.uid,
+                subtask: span.subtask, underlying: error)
         case .transform:
             guard let failure = error as? RecordFailure else {
                 let stage = span.stages[span.first]
-                return FlowError(.userFunctionFailed, "\(stage.kind) operator threw an error that names no record (an operator names one by throwing RecordFailure)",
-                                 stageName: stage.name, stageID: stage.uid, subtask: span.subtask, underlying: error)
+                return FlowError(
+                    .userFunctionFailed, "\(stage.kind) operator threw an error that names no record (an operator names one by throwing RecordFailure)",
+                    stageName: stage.name, stageID: stage.uid, subtask: span.subtask, underlying: error)
             }
             let index = span.first + min(max(failure.stage, 0), span.count - 1)
             let stage = span.stages[index]
             let input = span.count > 1 ? "of the input of the fused chain '\(span.stages[span.first].name)…'" : "of its input"
             let recordPosition = position + Int64(failure.recordIndex)
-            return FlowError(.userFunctionFailed, failure.summary(kind: stage.kind, position: recordPosition, input: input),
-                             stageName: stage.name, stageID: stage.uid, subtask: span.subtask,
-                             recordPosition: recordPosition, record: failure.record, underlying: failure.underlying)
+            return FlowError(
+                .userFunctionFailed, failure.summary(kind: stage.kind, position: recordPosition, input: input),
+                stageName: stage.name, stageID: stage.uid, subtask: span.subtask,
+                recordPosition: recordPosition, record: failure.record, underlying: failure.underlying)
         }
     }
 }

@@ -27,9 +27,11 @@ struct TaskBuilder {
     /// signals[task][subtask]
     private var signals: [[TaskSignal]] = []
 
-    init(plan: PhysicalPlan, registry: MetricsRegistry, flushClock: FlushClock, processingTime: ProcessingTimeService = .system,
-         restored: [String: [OperatorSnapshot]] = [:], mailboxes: [[TaskMailbox]]? = nil, collector: SnapshotCollector = SnapshotCollector(),
-         bridges: any BridgeFactory = LocalBridgeFactory()) {
+    init(
+        plan: PhysicalPlan, registry: MetricsRegistry, flushClock: FlushClock, processingTime: ProcessingTimeService = .system,
+        restored: [String: [OperatorSnapshot]] = [:], mailboxes: [[TaskMailbox]]? = nil, collector: SnapshotCollector = SnapshotCollector(),
+        bridges: any BridgeFactory = LocalBridgeFactory()
+    ) {
         self.bridges = bridges
         self.plan = plan
         self.registry = registry
@@ -51,9 +53,10 @@ struct TaskBuilder {
         // loses nothing.
         let holdingState = restored.filter { _, snapshots in snapshots.contains { !$0.keyed.isEmpty || !$0.splits.isEmpty } }
         if let orphan = holdingState.keys.sorted().first(where: { !uids.contains($0) }) {
-            throw FlowError(.stateRestoreFailed,
-                            "the snapshots to resume from hold state of a stage with uid '\(orphan)', which the job does not have (was the stage renamed or removed? set its uid to keep its state)",
-                            stageID: orphan)
+            throw FlowError(
+                .stateRestoreFailed,
+                "the snapshots to resume from hold state of a stage with uid '\(orphan)', which the job does not have (was the stage renamed or removed? set its uid to keep its state)",
+                stageID: orphan)
         }
         let slots = plan.configuration.channelCredits
         signals = plan.tasks.map { task in
@@ -65,8 +68,9 @@ struct TaskBuilder {
             return try (0..<sender.parallelism).map { from in
                 try (0..<receiver.parallelism).map { to in
                     if case .forward = edge.partitioning, from != to { return nil }
-                    let maker = BridgeBuilder(factory: bridges, edge: edge, sender: from, receiver: to, slots: slots,
-                                            senderSignal: signals[edge.from][from], receiverSignal: signals[edge.to][to])
+                    let maker = BridgeBuilder(
+                        factory: bridges, edge: edge, sender: from, receiver: to, slots: slots,
+                        senderSignal: signals[edge.from][from], receiverSignal: signals[edge.to][to])
                     // A side output's edge carries its tag's records, not the task's main output.
                     let bridge = try edge.sideOutput.map { try Self.openSideOutput($0.type, maker) } ?? Self.visitOutputType(of: sender, maker)
                     registry.register(edge: edgeIndex, from: from, to: to, gauges: bridge)
@@ -88,19 +92,23 @@ struct TaskBuilder {
         let batchSize = plan.configuration.batchSize
         // A task whose channels feed its sink directly does no work a step could keep short.
         let paced: Bool = if case .input = task.head, task.pieces.isEmpty { false } else { true }
-        let pacer = StepPacer(batchSize: batchSize, byteBudget: plan.configuration.batchByteLimit,
-                              flushTimeout: plan.configuration.flushTimeout, clock: flushClock, paced: paced)
+        let pacer = StepPacer(
+            batchSize: batchSize, byteBudget: plan.configuration.batchByteLimit,
+            flushTimeout: plan.configuration.flushTimeout, clock: flushClock, paced: paced)
         let signal = signals[task.id][subtask]
         let sideOutputs = SideOutputRegistry()
         let context = { (stage: PlannedStage) in
-            OperatorContext(stageName: stage.name, stageID: stage.uid, subtask: subtask, parallelism: task.parallelism,
-                            maxParallelism: task.maxParallelism, processingTime: processingTime, wakeUp: { signal.notify() },
-                            sideOutputs: sideOutputs)
+            OperatorContext(
+                stageName: stage.name, stageID: stage.uid, subtask: subtask, parallelism: task.parallelism,
+                maxParallelism: task.maxParallelism, processingTime: processingTime, wakeUp: { signal.notify() },
+                sideOutputs: sideOutputs)
         }
         let environment = { (stage: PlannedStage) throws in
-            OperatorEnvironment(context: context(stage),
-                                restored: try OperatorSnapshot.assigned(restored[stage.uid] ?? [], to: subtask, of: task.parallelism,
-                                                                        maxParallelism: task.maxParallelism))
+            OperatorEnvironment(
+                context: context(stage),
+                restored: try OperatorSnapshot.assigned(
+                    restored[stage.uid] ?? [], to: subtask, of: task.parallelism,
+                    maxParallelism: task.maxParallelism))
         }
         // The task's parts, in order: its source, its operators, its sink (built last to first).
         var stages: [any TaskStage] = []
@@ -112,13 +120,15 @@ struct TaskBuilder {
         case .sink(let factory):
             let last = task.stages.count - 1
             let span = StageSpan(stages: task.stages, first: last, count: 1, counters: counters, subtask: subtask)
-            let built = try Self.makeSinkNode(factory, environment: try environment(task.stages[last]), span: span, batchSize: batchSize, pacer: pacer,
-                                             collector: collector)
+            let built = try Self.makeSinkNode(
+                factory, environment: try environment(task.stages[last]), span: span, batchSize: batchSize, pacer: pacer,
+                collector: collector)
             stages.append(built.stage)
             next = built.object
         case .output:
-            let routers = OutputBuilder(plan: plan, task: task, subtask: subtask, channels: channels, clock: flushClock, pacer: pacer,
-                                      sideOutputs: sideOutputs)
+            let routers = OutputBuilder(
+                plan: plan, task: task, subtask: subtask, channels: channels, clock: flushClock, pacer: pacer,
+                sideOutputs: sideOutputs)
             next = try Self.visitOutputType(of: task, routers)
         }
 
@@ -127,21 +137,25 @@ struct TaskBuilder {
         for piece in task.pieces.reversed() {
             let count = piece.body.stageCount
             let span = StageSpan(stages: task.stages, first: stageEnd - count, count: count, counters: counters, subtask: subtask)
-            let built = try Self.makeOperatorNode(piece.body, environment: try environment(task.stages[span.first]), next: next, span: span,
-                                                 batchSize: batchSize, pacer: pacer, collector: collector)
+            let built = try Self.makeOperatorNode(
+                piece.body, environment: try environment(task.stages[span.first]), next: next, span: span,
+                batchSize: batchSize, pacer: pacer, collector: collector)
             stages.insert(built.stage, at: 0)
             next = built.object
             stageEnd -= count
         }
-        precondition(stageEnd == transformStart, "TaskBuilder: task \(task.id) pieces cover \(task.stages.count - stageEnd) stages, expected \(task.stages.count - transformStart)")
+        precondition(
+            stageEnd == transformStart,
+            "TaskBuilder: task \(task.id) pieces cover \(task.stages.count - stageEnd) stages, expected \(task.stages.count - transformStart)")
 
         // Head.
         let head: TaskHeadDriver
         switch task.head {
         case .source(let factory):
             let span = StageSpan(stages: task.stages, first: 0, count: transformStart, counters: counters, subtask: subtask)
-            let built = try Self.makeSourceHead(factory, environment: try environment(task.stages[0]), first: next, span: span, batchSize: batchSize,
-                                               pacer: pacer, collector: collector)
+            let built = try Self.makeSourceHead(
+                factory, environment: try environment(task.stages[0]), first: next, span: span, batchSize: batchSize,
+                pacer: pacer, collector: collector)
             stages.insert(built.stage, at: 0)
             head = built.head
         case .input:
@@ -156,9 +170,10 @@ struct TaskBuilder {
             }
             head = try Self.makeInputHead(task: task, first: next, receivers: receivers, pacer: pacer)
         }
-        return TaskInstance(label: "Task \(task.id) '\(task.name)' #\(subtask)", backend: task.backend, signal: signals[task.id][subtask],
-                            counters: registry.taskCounters[task.id][subtask], head: head, stages: stages,
-                            mailbox: mailboxes[task.id][subtask], processingTime: processingTime)
+        return TaskInstance(
+            label: "Task \(task.id) '\(task.name)' #\(subtask)", backend: task.backend, signal: signals[task.id][subtask],
+            counters: registry.taskCounters[task.id][subtask], head: head, stages: stages,
+            mailbox: mailboxes[task.id][subtask], processingTime: processingTime)
     }
 
     // MARK: Opening existentials
@@ -189,46 +204,61 @@ struct TaskBuilder {
         var stage: any TaskStage
     }
 
-    private static func makeOperatorNode(_ body: any TransformFactory, environment: OperatorEnvironment, next: AnyObject, span: StageSpan,
-                                         batchSize: Int, pacer: StepPacer, collector: SnapshotCollector) throws -> BuiltStage {
+    private static func makeOperatorNode(
+        _ body: any TransformFactory, environment: OperatorEnvironment, next: AnyObject, span: StageSpan,
+        batchSize: Int, pacer: StepPacer, collector: SnapshotCollector
+    ) throws -> BuiltStage {
         try makeOperatorNode(opened: body, environment: environment, next: next, span: span, batchSize: batchSize, pacer: pacer, collector: collector)
     }
 
-    private static func makeOperatorNode<F: TransformFactory>(opened factory: F, environment: OperatorEnvironment, next: AnyObject, span: StageSpan,
-                                                              batchSize: Int, pacer: StepPacer, collector: SnapshotCollector) throws -> BuiltStage {
+    private static func makeOperatorNode<F: TransformFactory>(
+        opened factory: F, environment: OperatorEnvironment, next: AnyObject, span: StageSpan,
+        batchSize: Int, pacer: StepPacer, collector: SnapshotCollector
+    ) throws -> BuiltStage {
         guard let next = next as? Node<F.Output> else {
             throw FlowError(.internalError, "stage '\(span.stages[span.first].name)' emits \(F.Output.self) but its downstream consumes another type")
         }
-        let node = StageNode(op: factory.makeOperator(environment), next: next, environment: environment, span: span, batchSize: batchSize,
-                             pacer: pacer, collector: collector)
+        let node = StageNode(
+            op: factory.makeOperator(environment), next: next, environment: environment, span: span, batchSize: batchSize,
+            pacer: pacer, collector: collector)
         return BuiltStage(object: node, stage: node)
     }
 
-    private static func makeSinkNode(_ factory: any SinkFactory, environment: OperatorEnvironment, span: StageSpan, batchSize: Int, pacer: StepPacer,
-                                     collector: SnapshotCollector) throws -> BuiltStage {
+    private static func makeSinkNode(
+        _ factory: any SinkFactory, environment: OperatorEnvironment, span: StageSpan, batchSize: Int, pacer: StepPacer,
+        collector: SnapshotCollector
+    ) throws -> BuiltStage {
         makeSinkNode(opened: factory, environment: environment, span: span, batchSize: batchSize, pacer: pacer, collector: collector)
     }
 
-    private static func makeSinkNode<F: SinkFactory>(opened factory: F, environment: OperatorEnvironment, span: StageSpan, batchSize: Int,
-                                                     pacer: StepPacer, collector: SnapshotCollector) -> BuiltStage {
-        let node = StageNode(op: factory.makeWriter(environment), next: TaskEnd<Never>(), environment: environment, span: span, batchSize: batchSize,
-                             pacer: pacer, collector: collector)
+    private static func makeSinkNode<F: SinkFactory>(
+        opened factory: F, environment: OperatorEnvironment, span: StageSpan, batchSize: Int,
+        pacer: StepPacer, collector: SnapshotCollector
+    ) -> BuiltStage {
+        let node = StageNode(
+            op: factory.makeWriter(environment), next: TaskEnd<Never>(), environment: environment, span: span, batchSize: batchSize,
+            pacer: pacer, collector: collector)
         return BuiltStage(object: node, stage: node)
     }
 
-    private static func makeSourceHead(_ factory: any SourceFactory, environment: OperatorEnvironment, first: AnyObject, span: StageSpan,
-                                       batchSize: Int, pacer: StepPacer, collector: SnapshotCollector) throws -> (head: TaskHeadDriver, stage: any TaskStage) {
+    private static func makeSourceHead(
+        _ factory: any SourceFactory, environment: OperatorEnvironment, first: AnyObject, span: StageSpan,
+        batchSize: Int, pacer: StepPacer, collector: SnapshotCollector
+    ) throws -> (head: TaskHeadDriver, stage: any TaskStage) {
         try makeSourceHead(opened: factory, environment: environment, first: first, span: span, batchSize: batchSize, pacer: pacer, collector: collector)
     }
 
-    private static func makeSourceHead<F: SourceFactory>(opened factory: F, environment: OperatorEnvironment, first: AnyObject, span: StageSpan,
-                                                         batchSize: Int, pacer: StepPacer,
-                                                         collector: SnapshotCollector) throws -> (head: TaskHeadDriver, stage: any TaskStage) {
+    private static func makeSourceHead<F: SourceFactory>(
+        opened factory: F, environment: OperatorEnvironment, first: AnyObject, span: StageSpan,
+        batchSize: Int, pacer: StepPacer,
+        collector: SnapshotCollector
+    ) throws -> (head: TaskHeadDriver, stage: any TaskStage) {
         guard let first = first as? Node<F.Output> else {
             throw FlowError(.internalError, "source '\(environment.context.stageName)' emits \(F.Output.self) but its downstream consumes another type")
         }
-        let node = StageNode(op: factory.makeReader(environment), next: first, environment: environment, span: span, batchSize: batchSize,
-                             pacer: pacer, collector: collector)
+        let node = StageNode(
+            op: factory.makeReader(environment), next: first, environment: environment, span: span, batchSize: batchSize,
+            pacer: pacer, collector: collector)
         return (SourceHead(source: node, first: first, pacer: pacer), node)
     }
 
@@ -265,8 +295,9 @@ private struct BridgeBuilder: ElementTypeVisitor {
     let receiverSignal: TaskSignal
 
     func visit<Element>(_ type: Element.Type) throws -> any BridgeGauges {
-        factory.makeBridge(Element.self, edge: edge, sender: sender, receiver: receiver, slots: slots, senderSignal: senderSignal,
-                           receiverSignal: receiverSignal)
+        factory.makeBridge(
+            Element.self, edge: edge, sender: sender, receiver: receiver, slots: slots, senderSignal: senderSignal,
+            receiverSignal: receiverSignal)
     }
 }
 
@@ -341,10 +372,12 @@ private struct OutputBuilder: ElementTypeVisitor {
             case .custom(let factory):
                 mode = .custom(try Self.partitioner(factory, as: Element.self, taskName: task.name), receiver: receiver.stages.first)
             }
-            routers.append(EdgeRouter(mode: mode, channels: senders, batchSize: plan.configuration.batchSize,
-                                      byteLimit: plan.configuration.batchByteLimit, flushTimeout: plan.configuration.flushTimeout,
-                                      clock: clock, pacer: pacer, countsBytes: countsBytes, maxParallelism: receiver.maxParallelism,
-                                      subtask: subtask))
+            routers.append(
+                EdgeRouter(
+                    mode: mode, channels: senders, batchSize: plan.configuration.batchSize,
+                    byteLimit: plan.configuration.batchByteLimit, flushTimeout: plan.configuration.flushTimeout,
+                    clock: clock, pacer: pacer, countsBytes: countsBytes, maxParallelism: receiver.maxParallelism,
+                    subtask: subtask))
         }
         return routers
     }
@@ -368,8 +401,9 @@ private struct SidePortBuilder: ElementTypeVisitor {
         routers.sideOutputs._register(collector, id: tag.id)
         // Side records are other records than the main output's: the first router of each tag tells
         // the pacer their bytes too.
-        let node = OutputNode(routers: try routers.routers(Element.self, for: tag.id, countingBytes: true),
-                              batchSize: routers.plan.configuration.batchSize)
+        let node = OutputNode(
+            routers: try routers.routers(Element.self, for: tag.id, countingBytes: true),
+            batchSize: routers.plan.configuration.batchSize)
         return SideOutputNode(collector: collector, output: node)
     }
 }

@@ -34,8 +34,10 @@ final class TaskInstance: @unchecked Sendable {
     private var opened = false
     private var closed = false
 
-    init(label: String, backend: BackendKind, signal: TaskSignal, counters: TaskCounters, head: TaskHeadDriver, stages: [any TaskStage],
-         mailbox: TaskMailbox, processingTime: ProcessingTimeService) {
+    init(
+        label: String, backend: BackendKind, signal: TaskSignal, counters: TaskCounters, head: TaskHeadDriver, stages: [any TaskStage],
+        mailbox: TaskMailbox, processingTime: ProcessingTimeService
+    ) {
         self.label = label
         self.backend = backend
         self.signal = signal

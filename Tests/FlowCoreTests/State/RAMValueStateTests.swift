@@ -76,7 +76,12 @@ private func expectContents(_ states: [State], equal reference: [Cell: Int], sou
         let hash = "a".stableHashValue
         var defaults = 0
         for value in 1...3 {
-            state.update("a", namespace: EmptyNamespace(), hash: hash, default: { defaults += 1; return [] }) { $0.append(value) }
+            state.update(
+                "a", namespace: EmptyNamespace(), hash: hash,
+                default: {
+                    defaults += 1; return []
+                }
+            ) { $0.append(value) }
         }
         #expect(defaults == 1)
         #expect(state.value(for: "a", namespace: EmptyNamespace(), hash: hash) == [1, 2, 3])
@@ -149,8 +154,9 @@ private func expectContents(_ states: [State], equal reference: [Cell: Int], sou
         }
     }
 
-    @Test("snapshot then restore at another parallelism gives the reference state",
-          arguments: [(1, 3), (3, 1), (2, 5), (4, 4)])
+    @Test(
+        "snapshot then restore at another parallelism gives the reference state",
+        arguments: [(1, 3), (3, 1), (2, 5), (4, 4)])
     func restoreAtAnotherParallelism(old: Int, new: Int) async {
         let maxParallelism = 16
         await propertyCheck(input: operations) { codes in

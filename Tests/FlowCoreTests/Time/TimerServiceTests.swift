@@ -67,8 +67,10 @@ private func fire(_ service: inout Service, _ domain: TimeDomain, atOrBefore tim
 
 /// Runs random register / delete / advance operations (decoded from `codes`) against `services`
 /// (owning the key groups of `parallelism` instances) and the reference, checking every firing.
-private func run(_ codes: [Int], _ domain: TimeDomain, _ services: inout [Service], _ reference: inout ReferenceTimers,
-                 parallelism: Int) {
+private func run(
+    _ codes: [Int], _ domain: TimeDomain, _ services: inout [Service], _ reference: inout ReferenceTimers,
+    parallelism: Int
+) {
     var clock: Int64 = 0
     for code in codes {
         let operation = code % 5
@@ -93,7 +95,9 @@ private func run(_ codes: [Int], _ domain: TimeDomain, _ services: inout [Servic
             }
             #expect(Set(fired) == Set(expected))
         default:
-            let earliest = reference.pending.keys.filter { KeyGroup($0.keyGroup).owner(parallelism: parallelism, maxParallelism: maxParallelism) == owner }.map(\.time).min()
+            let earliest = reference.pending.keys.filter { KeyGroup($0.keyGroup).owner(parallelism: parallelism, maxParallelism: maxParallelism) == owner }.map(
+                \.time
+            ).min()
             #expect(next(services[owner], domain) == earliest)
         }
     }
@@ -142,8 +146,9 @@ private let operations = Gen.int(in: 0...999_999).array(of: 0...300)
         #expect(service.popEventTimer(atOrBefore: 100) == nil)
     }
 
-    @Test("random register, delete and advance sequences fire exactly the reference's timers, in order",
-          arguments: [TimeDomain.eventTime, .processingTime])
+    @Test(
+        "random register, delete and advance sequences fire exactly the reference's timers, in order",
+        arguments: [TimeDomain.eventTime, .processingTime])
     func agreesWithReference(domain: TimeDomain) async {
         await propertyCheck(input: operations) { codes in
             var services = [Service(keyGroups: KeyGroupRange(lowerBound: 0, upperBound: maxParallelism), maxParallelism: maxParallelism)]
@@ -153,8 +158,9 @@ private let operations = Gen.int(in: 0...999_999).array(of: 0...300)
         }
     }
 
-    @Test("snapshot then restore at another parallelism gives the same pending timers, firing in the same order",
-          arguments: [(1, 3), (3, 1), (2, 5), (4, 4)])
+    @Test(
+        "snapshot then restore at another parallelism gives the same pending timers, firing in the same order",
+        arguments: [(1, 3), (3, 1), (2, 5), (4, 4)])
     func restoreAtAnotherParallelism(old: Int, new: Int) async {
         await propertyCheck(input: operations, Gen.int(in: 0...999_999).array(of: 0...100)) { before, after in
             for domain in [TimeDomain.eventTime, .processingTime] {
@@ -197,7 +203,8 @@ private let operations = Gen.int(in: 0...999_999).array(of: 0...300)
 
         var strings = TimerService<String, Int>(keyGroups: KeyGroupRange(lowerBound: 0, upperBound: maxParallelism), maxParallelism: maxParallelism)
         let mismatch = #expect(throws: FlowError.self) { try strings.restore(from: snapshot) }
-        #expect(mismatch?.message.contains("timers.eventTime") == true && mismatch?.message.contains("OperatorTimer<String, Int>") == true,
-                "\(String(describing: mismatch))")
+        #expect(
+            mismatch?.message.contains("timers.eventTime") == true && mismatch?.message.contains("OperatorTimer<String, Int>") == true,
+            "\(String(describing: mismatch))")
     }
 }

@@ -39,7 +39,8 @@ struct ActorPlacementTests {
         }
         #expect(out.records.count == 20_000)
         #expect(callerThread.all.count == 1)
-        #expect(seen.all.isDisjoint(with: callerThread.all),
-                "the Map ran on the caller's preferred thread: a child task inherited its executor preference")
+        #expect(
+            seen.all.isDisjoint(with: callerThread.all),
+            "the Map ran on the caller's preferred thread: a child task inherited its executor preference")
     }
 }

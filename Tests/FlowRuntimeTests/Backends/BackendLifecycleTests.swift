@@ -118,8 +118,9 @@ struct BackendLifecycleTests {
 
 @Suite("Backends: backpressure", .timeLimit(.minutes(2)))
 struct BackpressureTests {
-    @Test("With a slow sink the source slows down, memory in flight stays within credits × batch size, and the source reports backpressure",
-          arguments: BackendLifecycleTests.backends)
+    @Test(
+        "With a slow sink the source slows down, memory in flight stays within credits × batch size, and the source reports backpressure",
+        arguments: BackendLifecycleTests.backends)
     func boundedMemory(_ backend: BackendKind) async throws {
         let batchSize = 64
         let credits = 2

@@ -29,8 +29,9 @@ private struct OwnershipWriter: SinkWriter {
 
 @Suite("Batch ownership across bridges")
 struct BatchOwnershipTests {
-    @Test("a batch arrives over a bridge as the only reference to its storage (no copy when the receiver writes to it)",
-          arguments: [BackendKind.dispatch, .actor])
+    @Test(
+        "a batch arrives over a bridge as the only reference to its storage (no copy when the receiver writes to it)",
+        arguments: [BackendKind.dispatch, .actor])
     func receivedBatchIsUnique(kind: BackendKind) async throws {
         for parallelism in [1, 2] {
             let count = SharingCount()

@@ -38,8 +38,9 @@ struct ByteBudgetTests {
     static let payload = 1 << 20
     static let records: Int64 = 600
 
-    @Test("1 MiB strings through a keyed exchange into a slow sink stay within the byte budget",
-          arguments: [1, 2], [BackendKind.dispatch, .actor, .sync])
+    @Test(
+        "1 MiB strings through a keyed exchange into a slow sink stay within the byte budget",
+        arguments: [1, 2], [BackendKind.dispatch, .actor, .sync])
     func bigRecords(parallelism: Int, backend: BackendKind) async throws {
         let budget = 8 << 20
         let written = SharedCount()
@@ -75,7 +76,9 @@ struct ByteBudgetTests {
         // 600 MiB went through; credits × 1024 records per bridge would have held all of it. What
         // is resident at once: the bridges' budgets, a step's output per task, the Reduce's four
         // keys, and the allocator's slack.
-        print("big-records p=\(parallelism) \(backend): peak resident +\(peakBytes >> 20) MiB, max in flight per bridge \(edges.map { $0.maxBytesInFlight >> 10 }) KiB")
+        print(
+            "big-records p=\(parallelism) \(backend): peak resident +\(peakBytes >> 20) MiB, max in flight per bridge \(edges.map { $0.maxBytesInFlight >> 10 }) KiB"
+        )
         #expect(peakBytes < 256 << 20, "peak resident memory grew by \(peakBytes >> 20) MiB")
     }
 

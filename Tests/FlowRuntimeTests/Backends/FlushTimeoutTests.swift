@@ -40,8 +40,9 @@ struct FlushTimeoutTests {
         }
     }
 
-    @Test("A trickle of records from a busy source goes out when the flush timeout passes, not when the batch is full",
-          arguments: [BackendKind.sync, .dispatch, .actor])
+    @Test(
+        "A trickle of records from a busy source goes out when the flush timeout passes, not when the batch is full",
+        arguments: [BackendKind.sync, .dispatch, .actor])
     func trickleFlushes(_ backend: BackendKind) async throws {
         let sizes = BatchSizes()
         _ = try await execution(of: Self.job(flushTimeout: .milliseconds(2), sizes: sizes), on: backend).run()

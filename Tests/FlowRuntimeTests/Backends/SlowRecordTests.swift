@@ -52,8 +52,9 @@ extension PoolTimingTests {
         static let records = 300
         static let flushTimeout = Duration.milliseconds(10)
 
-        @Test("The first record of a 1 ms-per-record stage reaches the sink within a few flush timeouts, not after a batch",
-              arguments: Where.allCases, [BackendKind.sync, .dispatch, .actor])
+        @Test(
+            "The first record of a 1 ms-per-record stage reaches the sink within a few flush timeouts, not after a batch",
+            arguments: Where.allCases, [BackendKind.sync, .dispatch, .actor])
         func firstRecordLeaves(where stage: Where, backend: BackendKind) async throws {
             let arrival = FirstArrival()
             let written = SharedCount()

@@ -4,8 +4,9 @@ import Testing
 
 @Suite("Sync backend: sharing the caller's thread")
 struct SyncYieldTests {
-    @Test("An endless job on the sync backend suspends now and then, so other tasks on its only thread run",
-          .timeLimit(.minutes(1)))
+    @Test(
+        "An endless job on the sync backend suspends now and then, so other tasks on its only thread run",
+        .timeLimit(.minutes(1)))
     func endlessJobSharesItsThread() async throws {
         // One thread for both tasks: the other task's timer can only resume it when the job's
         // scheduler suspends. Without that suspension this test would hang until its time limit.

@@ -63,8 +63,9 @@ import Testing
         return result
     }
 
-    @Test("exhaustively, for every valid run of up to 8 events: credits + inFlight == slots, never negative, send only with credit",
-          arguments: 1...4)
+    @Test(
+        "exhaustively, for every valid run of up to 8 events: credits + inFlight == slots, never negative, send only with credit",
+        arguments: 1...4)
     func exhaustiveInvariants(slots: Int) {
         let sequences = Self.validSequences(slots: slots, length: 8)
         // The generator covers the corners: only sends (past the credit limit), strict alternation.
@@ -114,8 +115,9 @@ import Testing
         }
     }
 
-    @Test("two views, as RingBridge runs them: every interleaving of up to 7 steps keeps each view behind the truth and the channel within its slots",
-          arguments: 1...3)
+    @Test(
+        "two views, as RingBridge runs them: every interleaving of up to 7 steps keeps each view behind the truth and the channel within its slots",
+        arguments: 1...3)
     func viewsNeverRunAhead(slots: Int) {
         var runs = 0
         func explore(_ events: [ViewEvent], sender: CreditStateMachine, receiver: CreditStateMachine) {

@@ -132,8 +132,9 @@ private enum Received: Equatable {
             _ = makeBridge(slots: .max)
         }
         let output = String(decoding: result?.standardErrorContent ?? [], as: UTF8.self)
-        #expect(output.contains("RingBridge: slots must be in 1...4096 (ExecutionConfiguration.channelCreditsRange), got \(Int.max)"),
-                "stderr was: \(output)")
+        #expect(
+            output.contains("RingBridge: slots must be in 1...4096 (ExecutionConfiguration.channelCreditsRange), got \(Int.max)"),
+            "stderr was: \(output)")
     }
 
     @Test("A slot count of 0 is a precondition failure")
@@ -281,7 +282,6 @@ private func makeBridge(slots: Int) -> RingBridge<Int> {
         #expect(bridge.elementsSent == batches + batches / 1000 + 1)
     }
 }
-
 
 /// What the consumer thread saw.
 private final class ConsumerResult: @unchecked Sendable {

@@ -71,8 +71,9 @@ struct GateDriver {
     /// reads. Returns whether it took an item.
     mutating func step() -> Bool {
         for channel in streams.indices {
-            #expect(machine.isReadable(channel) == reference.isReadable(channel),
-                    "channel \(channel): readable \(machine.isReadable(channel)), the reference says \(reference.isReadable(channel))")
+            #expect(
+                machine.isReadable(channel) == reference.isReadable(channel),
+                "channel \(channel): readable \(machine.isReadable(channel)), the reference says \(reference.isReadable(channel))")
         }
         var index = machine.nextChannel
         for _ in streams.indices {
@@ -191,7 +192,9 @@ struct GateDriver {
         // Channel 1's w1 goes when channel 2 goes idle; channel 2 rejoins behind it; channel 0
         // (w2) goes idle and channel 1 ends, so no channel counts; channel 0 rejoins at w2,
         // ahead of w1: it is the minimum now, and goes before anything after it (here the end).
-        let streams: [[GateItem]] = [[.watermark(2), .status(.idle), .status(.active), .end], [.watermark(1), .end], [.status(.idle), .status(.active), .end]]
+        let streams: [[GateItem]] = [
+            [.watermark(2), .status(.idle), .status(.active), .end], [.watermark(1), .end], [.status(.idle), .status(.active), .end],
+        ]
         for mode in [InputGateStateMachine.BarrierMode.exactlyOnce, .atLeastOnce] {
             var driver = GateDriver(streams: streams, mode: mode)
             driver.run([0, 762, 182, 0, 93, 363, 731, 375, 111, 447, 941, 235, 0, 959])

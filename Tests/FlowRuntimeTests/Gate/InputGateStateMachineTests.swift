@@ -223,8 +223,9 @@ func gate(_ count: Int, _ mode: InputGateStateMachine.BarrierMode = .exactlyOnce
         #expect(machine.barrierReceived(barrier(1), on: 0) == .keepReading)
         #expect(machine.barrierReceived(barrier(2), on: 0) == .forwardCancel(1))
         #expect(machine.endOfInputReceived(on: 0) == .updateWatermark(.none))
-        #expect(machine.barrierReceived(barrier(3), on: 1) == .forwardCancelThenBarrier(2, barrier(3)),
-                "checkpoint 2 waited for channel 1, which skipped to 3; channel 0 has ended")
+        #expect(
+            machine.barrierReceived(barrier(3), on: 1) == .forwardCancelThenBarrier(2, barrier(3)),
+            "checkpoint 2 waited for channel 1, which skipped to 3; channel 0 has ended")
 
         var other = gate(2, .atLeastOnce)
         _ = other.barrierReceived(barrier(1), on: 0)

@@ -54,14 +54,15 @@ private final class JournalingReceiver: BridgeReceiver {
         case .batch(let batch):
             for index in 0..<batch.count { journal.taken.append((channel, .record(batch[index].record % 1000))) }
         case .control(let control):
-            let item: GateItem = switch control {
-            case .watermark(let watermark): .watermark(watermark.time.milliseconds)
-            case .watermarkStatus(let status): .status(status)
-            case .barrier(let barrier): .barrier(barrier.checkpointID)
-            case .cancelCheckpoint(let id): .cancel(id)
-            case .endOfInput: .end
-            case .latencyMarker: preconditionFailure("no latency markers in this test")
-            }
+            let item: GateItem =
+                switch control {
+                case .watermark(let watermark): .watermark(watermark.time.milliseconds)
+                case .watermarkStatus(let status): .status(status)
+                case .barrier(let barrier): .barrier(barrier.checkpointID)
+                case .cancelCheckpoint(let id): .cancel(id)
+                case .endOfInput: .end
+                case .latencyMarker: preconditionFailure("no latency markers in this test")
+                }
             journal.taken.append((channel, item))
         }
         return element
@@ -86,8 +87,10 @@ private func element(_ item: GateItem, channel: Int) -> StreamElement<Int> {
     /// Runs an `InputHead` over real bridges of `slots` credits: sends and steps in the order
     /// `schedule` gives, then sends and steps until the head has ended. Returns what reached the
     /// body, and the reference's output for what the head took, in the order it took it.
-    private static func run(_ streams: [[GateItem]], schedule: [Int], slots: Int,
-                            mode: InputGateStateMachine.BarrierMode) async throws -> (body: [GateOutput], reference: [GateOutput]) {
+    private static func run(
+        _ streams: [[GateItem]], schedule: [Int], slots: Int,
+        mode: InputGateStateMachine.BarrierMode
+    ) async throws -> (body: [GateOutput], reference: [GateOutput]) {
         let signal = TaskSignal()
         let bridges = streams.indices.map { _ in RingBridge<Int>(slots: slots, sender: signal, receiver: signal) }
         let journal = Journal()
@@ -170,7 +173,10 @@ private func element(_ item: GateItem, channel: Int) -> StreamElement<Int> {
         let (body, _) = try await Self.run(streams, schedule: schedule, slots: 2, mode: .exactlyOnce)
         // Nothing goes before channel 1's first watermark; 30 is held back by 15 until 40 comes;
         // 40 goes when channel 0 ends.
-        #expect(body == [.watermark(5), .record(channel: 0, 0), .record(channel: 1, 0), .watermark(10),
-                         .watermark(15), .watermark(30), .watermark(40), .finish])
+        #expect(
+            body == [
+                .watermark(5), .record(channel: 0, 0), .record(channel: 1, 0), .watermark(10),
+                .watermark(15), .watermark(30), .watermark(40), .finish,
+            ])
     }
 }

@@ -4,8 +4,10 @@ import Testing
 @Suite("StepPacer: how many records a step takes in")
 struct StepPacerTests {
     /// A pacer on a clock that moves only when told: one step of the clock is 1 ms.
-    private func pacer(batchSize: Int = 1024, byteBudget: Int = 1 << 30, flushTimeout: Duration = .milliseconds(10),
-                       paced: Bool = true) -> (StepPacer, FlushClock) {
+    private func pacer(
+        batchSize: Int = 1024, byteBudget: Int = 1 << 30, flushTimeout: Duration = .milliseconds(10),
+        paced: Bool = true
+    ) -> (StepPacer, FlushClock) {
         let clock = FlushClock(stepLength: .milliseconds(1))
         return (StepPacer(batchSize: batchSize, byteBudget: byteBudget, flushTimeout: flushTimeout, clock: clock, paced: paced), clock)
     }

@@ -16,12 +16,14 @@ final class Thread: @unchecked Sendable {
     init(_ body: @escaping @Sendable () -> Void) {
         self.body = body
         let box = Unmanaged.passRetained(self).toOpaque()
-        let status = pthread_create(&handle, nil, { argument in
-            let thread = Unmanaged<Thread>.fromOpaque(argument!).takeRetainedValue()
-            thread.body()
-            thread.done.store(true, ordering: .releasing)
-            return nil
-        }, box)
+        let status = pthread_create(
+            &handle, nil,
+            { argument in
+                let thread = Unmanaged<Thread>.fromOpaque(argument!).takeRetainedValue()
+                thread.body()
+                thread.done.store(true, ordering: .releasing)
+                return nil
+            }, box)
         precondition(status == 0, "pthread_create failed: \(status)")
     }
 
