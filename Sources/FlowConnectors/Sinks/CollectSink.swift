@@ -20,7 +20,7 @@ public final class CollectedRecords<Element: Sendable>: Sendable {
         var finished = 0
     }
 
-    private let storage = Mutex(Storage())  // protected by its own lock
+    private let storage = FlowMutex(Storage())  // protected by its own lock
 
     public init() {}
 

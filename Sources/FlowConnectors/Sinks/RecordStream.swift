@@ -69,12 +69,12 @@ final class _RecordStreamStorage<Element: Sendable>: Sendable {
     }
 
     let capacity: Int
-    private let state: Mutex<State>  // protected by its own lock
+    private let state: FlowMutex<State>  // protected by its own lock
 
     init(capacity: Int) {
         precondition(capacity >= 1, "RecordStream: capacity must be at least 1, got \(capacity)")
         self.capacity = capacity
-        state = Mutex(State(ring: Array(repeating: nil, count: capacity)))
+        state = FlowMutex(State(ring: Array(repeating: nil, count: capacity)))
     }
 
     var bufferedCount: Int { state.withLock { $0.count } }

@@ -55,14 +55,14 @@ final class _AsyncSequencePump<Element: Sendable>: Sendable {
 
     /// Elements the buffer holds at most.
     let capacity: Int
-    private let state: Mutex<State>  // protected by its own lock
+    private let state: FlowMutex<State>  // protected by its own lock
     private let wakeUp: @Sendable () -> Void
 
     init(capacity: Int, wakeUp: @escaping @Sendable () -> Void) {
         self.capacity = capacity
         var buffer: [Element] = []
         buffer.reserveCapacity(capacity)
-        state = Mutex(State(buffer: buffer))
+        state = FlowMutex(State(buffer: buffer))
         self.wakeUp = wakeUp
     }
 

@@ -43,7 +43,7 @@ public final class JobExecution: Sendable {
     private let registry: MetricsRegistry
     private let cancellation = CancellationFlag()
     /// The control of the run in progress, so that ``cancel()`` wakes its parked tasks.
-    private let activeControl = Mutex<JobControl?>(nil)  // protected by its own lock
+    private let activeControl = FlowMutex<JobControl?>(nil)  // protected by its own lock
     private let runners = RunnerCounts()
     /// The snapshots the run resumes from, per stage uid (every old instance's).
     private let restored: [String: [OperatorSnapshot]]
@@ -295,7 +295,7 @@ package struct RunnerReport: Sendable, Hashable {
 
 /// The counts behind ``RunnerReport``.
 final class RunnerCounts: Sendable {
-    private let report = Mutex(RunnerReport())  // protected by its own lock
+    private let report = FlowMutex(RunnerReport())  // protected by its own lock
 
     func started(threads: Int, tasks: Int) {
         report.withLock {

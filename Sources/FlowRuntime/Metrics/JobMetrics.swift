@@ -1,3 +1,4 @@
+import FlowCore
 import FlowGraph
 import Synchronization
 
@@ -125,7 +126,7 @@ public final class MetricsRegistry: Sendable {
     let counters: [[[StageCounters]]]
     /// taskCounters[task][subtask]
     let taskCounters: [[TaskCounters]]
-    private let bridges = Mutex<[(edge: Int, from: Int, to: Int, gauges: any BridgeGauges)]>([])  // protected by its own lock
+    private let bridges = FlowMutex<[(edge: Int, from: Int, to: Int, gauges: any BridgeGauges)]>([])  // protected by its own lock
 
     init(plan: PhysicalPlan) {
         self.plan = plan

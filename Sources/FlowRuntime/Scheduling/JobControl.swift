@@ -15,7 +15,7 @@ final class JobControl: Sendable {
         var signals: [TaskSignal] = []
     }
 
-    private let state = Mutex(State())  // protected by its own lock
+    private let state = FlowMutex(State())  // protected by its own lock
     private let stopping = Atomic<Bool>(false)
     private let runnersOffCaller = Atomic<Int>(0)
     /// The flag `JobExecution.cancel()` sets.

@@ -1,3 +1,4 @@
+import FlowCore
 import Synchronization
 
 /// The steps a seeded sync scheduler took: which task, and what the step achieved.
@@ -35,7 +36,7 @@ public final class ScheduleTrace: Sendable, CustomStringConvertible {
 
     /// Steps kept; later steps are counted but not kept.
     public let limit: Int
-    private let state = Mutex(State())  // protected by its own lock
+    private let state = FlowMutex(State())  // protected by its own lock
 
     /// A trace that keeps the first `limit` steps (default 100 000).
     public init(limit: Int = 100_000) {

@@ -8,7 +8,7 @@ import Synchronization
 /// ## Concurrency
 /// `Sendable`: tasks on any thread add; a lock guards the store.
 package final class SnapshotCollector: Sendable {
-    private let store = Mutex<[Int64: [String: [OperatorSnapshot]]]>([:])  // protected by its own lock
+    private let store = FlowMutex<[Int64: [String: [OperatorSnapshot]]]>([:])  // protected by its own lock
 
     package init() {}
 

@@ -1,3 +1,4 @@
+import FlowCore
 import Synchronization
 
 /// The actions posted to one task instance, in the order posted.
@@ -16,7 +17,7 @@ package final class TaskMailbox: Sendable {
         var signal: TaskSignal?
     }
 
-    private let state = Mutex(State())  // protected by its own lock
+    private let state = FlowMutex(State())  // protected by its own lock
     /// Whether `state.actions` may be non-empty: set under the lock by a post, cleared under it by a take.
     private let pending = Atomic<Bool>(false)
     /// Actions handled so far, and when the last was posted and handled (monotonic nanoseconds).
