@@ -1,5 +1,6 @@
 import Flow
 import FlowRuntime
+import FlowCore
 import Synchronization
 import Testing
 #if canImport(Glibc)
@@ -8,7 +9,7 @@ import Glibc
 
 /// The threads a stage ran on.
 private final class ThreadSet: Sendable {
-    private let threads = Mutex<Set<UInt>>([])
+    private let threads = FlowMutex<Set<UInt>>([])  // seen by ThreadSanitizer
     func note() {
         let me = UInt(pthread_self())  // pthread_t is an integer on Linux
         threads.withLock { _ = $0.insert(me) }
