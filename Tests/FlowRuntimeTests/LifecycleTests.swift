@@ -1,3 +1,4 @@
+import FlowCore
 import Flow
 import FlowTesting
 import Synchronization
@@ -143,7 +144,7 @@ struct LifecycleTests {
 
     /// The open and close calls of readers and writers, in the order they were made.
     final class CallLog: Sendable {
-        private let calls = Mutex<[String]>([])  // protected by its own lock
+        private let calls = FlowMutex<[String]>([])  // protected by its own lock
         func record(_ call: String) { calls.withLock { $0.append(call) } }
         var entries: [String] { calls.withLock { $0 } }
     }

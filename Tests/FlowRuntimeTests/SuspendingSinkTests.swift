@@ -1,3 +1,4 @@
+import FlowCore
 import Flow
 import FlowRuntime
 import Synchronization
@@ -13,7 +14,7 @@ private final class SinkLog: Sendable {
         case finish
     }
 
-    private let entries = Mutex<[Entry]>([])  // protected by its own lock
+    private let entries = FlowMutex<[Entry]>([])  // protected by its own lock
 
     func append(_ entry: Entry) { entries.withLock { $0.append(entry) } }
     var all: [Entry] { entries.withLock { $0 } }

@@ -1,3 +1,4 @@
+import FlowCore
 import Flow
 import Synchronization
 import Testing
@@ -17,7 +18,7 @@ private struct SlowBigWriter: SinkWriter {
 
 /// Records the bytes (as ByteSized counts them) and the count of every batch it receives.
 private final class BatchBytes: Sendable {
-    private let batches = Mutex<[(count: Int, bytes: Int)]>([])
+    private let batches = FlowMutex<[(count: Int, bytes: Int)]>([])
     func append(_ batch: Batch<String>) {
         let bytes = batch.records.reduce(0) { $0 + $1.byteSize }
         batches.withLock { $0.append((batch.count, bytes)) }

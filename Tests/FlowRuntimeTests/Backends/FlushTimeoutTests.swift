@@ -1,3 +1,4 @@
+import FlowCore
 import Flow
 import Synchronization
 import Testing
@@ -18,7 +19,7 @@ private struct TrickleReader: SourceReader {
 
 /// Records the size of every batch a sink instance receives.
 private final class BatchSizes: Sendable {
-    private let sizes = Mutex<[Int]>([])
+    private let sizes = FlowMutex<[Int]>([])
     func append(_ size: Int) { sizes.withLock { $0.append(size) } }
     var all: [Int] { sizes.withLock { $0 } }
 }

@@ -1,3 +1,4 @@
+import FlowCore
 import Flow
 import Synchronization
 import Testing
@@ -11,8 +12,8 @@ func spin(for duration: Duration) {
 
 /// When the first record was made, and when one first reached the sink.
 final class FirstArrival: Sendable {
-    private let made = Mutex<ContinuousClock.Instant?>(nil)
-    private let arrived = Mutex<ContinuousClock.Instant?>(nil)
+    private let made = FlowMutex<ContinuousClock.Instant?>(nil)
+    private let arrived = FlowMutex<ContinuousClock.Instant?>(nil)
 
     func noteMade() { made.withLock { if $0 == nil { $0 = .now } } }
     func noteArrived() { arrived.withLock { if $0 == nil { $0 = .now } } }

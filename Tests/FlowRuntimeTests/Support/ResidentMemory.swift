@@ -1,4 +1,5 @@
 #if canImport(Glibc)
+import FlowCore
 import Glibc
 #endif
 import Synchronization
@@ -21,7 +22,7 @@ func residentBytes() -> Int {
 final class ResidentMemoryPeak: Sendable {
     private let peak = Atomic<Int>(0)
     private let stopped = Atomic<Bool>(false)
-    private let thread: Mutex<Thread?> = Mutex(nil)
+    private let thread: FlowMutex<Thread?> = FlowMutex(nil)
     /// Resident memory when sampling started.
     let baseline: Int
 
