@@ -28,6 +28,11 @@ struct FailureTests {
         #expect((error?.underlying as? Boom)?.value == 3001)
         #expect(error?.description.contains("stage 'picky' (uid picky-1)") == true)
         #expect(error?.message == "Map function threw on record #3000 made by the source 'Source' (fused with it)")
+        // The whole description, as Docs/Guides/WritingJobs.md ("Errors") shows it for this job.
+        #expect(
+            error?.description
+                == "userFunctionFailed: stage 'picky' (uid picky-1) subtask 0: Map function threw on record #3000 made by the source 'Source' (fused with it) [input record #3000: 3001] — caused by: boom at 3001"
+        )
     }
 
     @Test("A throwing Map in a fused chain that its source does not run counts the record in the chain's input")
