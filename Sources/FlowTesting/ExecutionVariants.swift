@@ -89,10 +89,10 @@ public enum ExecutionVariants {
     }
 }
 
-extension Dictionary {
-    /// The last value per key of a stream of keyed updates (what a running aggregation converges to).
-    public init(lastValues updates: [Keyed<Key, Value>]) where Key: Sendable, Value: Sendable {
-        self.init()
-        for update in updates { self[update.key] = update.value }
-    }
+/// The last value per key of a stream of keyed updates (what a running aggregation converges to).
+/// A function, not an initializer on `Dictionary`: FlowTesting extends no standard-library type.
+public func lastValues<Key: Hashable & Sendable, Value: Sendable>(_ updates: [Keyed<Key, Value>]) -> [Key: Value] {
+    var values: [Key: Value] = [:]
+    for update in updates { values[update.key] = update.value }
+    return values
 }

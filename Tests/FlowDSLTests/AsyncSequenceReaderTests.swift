@@ -1,5 +1,6 @@
 import Flow
 import Synchronization
+import FlowTesting
 import Testing
 
 @Suite("AsyncSequence sources: a sequence is read by one run; Source(makeSequence:) by every run")
@@ -87,7 +88,7 @@ struct AsyncSequenceReaderTests {
         for _ in 0..<2 {
             out.removeAll()
             try await job.run()
-            #expect([Int: Int](lastValues: out.records) == [0: 20, 1: 25])
+            #expect(lastValues(out.records) == [0: 20, 1: 25])
         }
     }
 

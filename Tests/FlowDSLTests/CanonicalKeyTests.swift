@@ -28,7 +28,7 @@ struct CanonicalKeyTests {
         // One running count up to 1000, not two up to 500.
         #expect(out.records.map(\.value).max() == 1000)
         #expect(out.records.last?.value == 1000)
-        #expect([String: Int](lastValues: out.records) == [Self.precomposed: 1000])
+        #expect(lastValues(out.records) == [Self.precomposed: 1000])
         let busy = (0..<parallelism).filter { !out.records(ofSubtask: $0).isEmpty }
         #expect(busy.count == 1, "records landed on instances \(busy)")
     }

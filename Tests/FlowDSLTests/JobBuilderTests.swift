@@ -103,7 +103,7 @@ struct JobBuilderTests {
         }
         try await job.run()
         #expect(out.records.map(\.value) == [1, 1, 2, 1, 3, 2])
-        #expect([String: Int](lastValues: out.records) == ["a": 3, "b": 2, "c": 1])
+        #expect(lastValues(out.records) == ["a": 3, "b": 2, "c": 1])
     }
 
     @Test("Aggregate with sum, min, max and average")
@@ -126,10 +126,10 @@ struct JobBuilderTests {
             Source(input); KeyBy { (r: Reading) in r.sensor }; Aggregate.average { (r: Reading) in Double(r.value) }; Sink(.collect(into: means))
         }.run()
         let grouped = Dictionary(grouping: input, by: \.sensor)
-        #expect([Int: Int](lastValues: sums.records) == grouped.mapValues { $0.reduce(0) { $0 + $1.value } })
-        #expect([Int: Int?](lastValues: minima.records) == grouped.mapValues { $0.map { -$0.value }.min() })
-        #expect([Int: Int?](lastValues: maxima.records) == grouped.mapValues { $0.map(\.value).max() })
-        #expect([Int: Double](lastValues: means.records) == grouped.mapValues { Double($0.reduce(0) { $0 + $1.value }) / Double($0.count) })
+        #expect(lastValues(sums.records) == grouped.mapValues { $0.reduce(0) { $0 + $1.value } })
+        #expect(lastValues(minima.records) == grouped.mapValues { $0.map { -$0.value }.min() })
+        #expect(lastValues(maxima.records) == grouped.mapValues { $0.map(\.value).max() })
+        #expect(lastValues(means.records) == grouped.mapValues { Double($0.reduce(0) { $0 + $1.value }) / Double($0.count) })
     }
 
     @Test("Union merges another pipeline's records")

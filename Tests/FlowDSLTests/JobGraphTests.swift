@@ -16,7 +16,7 @@ struct JobGraphTests {
         try await job.run()
         #expect(hot.records == readings(40, sensors: 4).filter { $0.value > 30 })
         let expected = Dictionary(grouping: readings(40, sensors: 4), by: \.sensor).mapValues { $0.reduce(0) { $0 + $1.value } }
-        #expect([Int: Int](lastValues: totals.records) == expected)
+        #expect(lastValues(totals.records) == expected)
     }
 
     @Test("union merges streams; reduce runs per key")

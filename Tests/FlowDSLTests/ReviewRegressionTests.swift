@@ -1,4 +1,5 @@
 import Flow
+import FlowTesting
 import Testing
 
 @Suite("Regressions found in review")
@@ -14,8 +15,8 @@ struct ReviewRegressionTests {
         }
         try await job.run()
         let grouped = Dictionary(grouping: readings(30, sensors: 3), by: \.sensor)
-        #expect([Int: Int](lastValues: sums.records) == grouped.mapValues { $0.reduce(0) { $0 + $1.value } })
-        #expect([Int: Int?](lastValues: maxima.records) == grouped.mapValues { $0.map(\.value).max() })
+        #expect(lastValues(sums.records) == grouped.mapValues { $0.reduce(0) { $0 + $1.value } })
+        #expect(lastValues(maxima.records) == grouped.mapValues { $0.map(\.value).max() })
     }
 
     @Test("A NaN key fails the keyed stage with a clear error instead of growing state or crashing")

@@ -73,7 +73,7 @@ struct DeclaresStrings: ProcessFunction {
         }
         let result = try await job.run(on: .dispatch)
         let expected = Dictionary(grouping: stride(from: 1, to: 1_000, by: 2), by: { $0 % 3 }).mapValues { $0.reduce(0, +) }
-        #expect(Dictionary(lastValues: sums.records) == expected)
+        #expect(lastValues(sums.records) == expected)
         #expect(evens.records.count == 500)
         let side = try #require(result.metrics.stages.first { $0.kind == "SideOutput" && $0.name == "odd" })
         #expect(side.recordsIn == 500 && side.recordsOut == 500)

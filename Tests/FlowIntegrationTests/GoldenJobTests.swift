@@ -52,7 +52,7 @@ struct GoldenJobTests {
             collect: { out.records }
         )
         let reference = results[0].output
-        #expect([Int64: Int64](lastValues: reference) == expectedTotals(count: Self.count))
+        #expect(lastValues(reference) == expectedTotals(count: Self.count))
         for (variant, output) in results {
             #expect(output == reference, "\(variant)")
         }
@@ -68,7 +68,7 @@ struct GoldenJobTests {
         let perKey = { (records: [Keyed<Int64, Int64>]) in Dictionary(grouping: records, by: \.key).mapValues { $0.map(\.value).sorted() } }
         // Records of one key arrive from several source instances in an order that depends on the
         // interleaving, so compare the multiset of running sums' final values and the totals.
-        #expect([Int64: Int64](lastValues: parallel.records).count == expectedTotals(count: Self.count).count)
+        #expect(lastValues(parallel.records).count == expectedTotals(count: Self.count).count)
         #expect(perKey(parallel.records).mapValues(\.count) == perKey(single.records).mapValues(\.count))
         #expect(perKey(parallel.records).mapValues { $0.last } == perKey(single.records).mapValues { $0.last })
         #expect(job.plan.tasks.map(\.parallelism) == [parallelism, parallelism])

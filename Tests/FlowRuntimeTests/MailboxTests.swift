@@ -1,6 +1,7 @@
 import Flow
 import FlowRuntime
 import Synchronization
+import FlowTesting
 import Testing
 
 /// The task loop's mailbox: actions posted to a running task are handled at its next step, on a
@@ -49,7 +50,7 @@ extension PoolTimingTests {
             let snapshots = run.snapshots(of: 1)
             #expect(position > 0 && position < Self.count, "the checkpoint should land mid-stream (position \(position))")
             // The final sums of the uninterrupted run.
-            let expected = Dictionary(lastValues: first.records)
+            let expected = lastValues(first.records)
             #expect(expected == Dictionary(uniqueKeysWithValues: (0..<10).map { key in (key, stride(from: key, to: Self.count, by: 10).reduce(0, +)) }))
 
             // Resumed at parallelism 3: the source starts at the stored position, the sums from the stored state.
@@ -59,7 +60,7 @@ extension PoolTimingTests {
                 processingTime: nil, restoring: snapshots)
             _ = try await resumed.run()
             #expect(second.records.count == Int(Self.count - position), "the resumed run reads only the records after the checkpoint")
-            #expect(Dictionary(lastValues: second.records) == expected)
+            #expect(lastValues(second.records) == expected)
         }
 
         @Test("An action posted to an idle task is handled within 50 ms, on every backend", arguments: backends)

@@ -32,7 +32,7 @@ struct PlacementTests {
             let run = execution(of: job, on: backend)
             let result = try await run.run()
             #expect(result.metrics.tasks.map(\.backend) == ["actor", "dispatch", backend.name, backend.name])
-            #expect([Int: Int](lastValues: out.records) == Dictionary(uniqueKeysWithValues: (0..<10).map { ($0, 500) }))
+            #expect(lastValues(out.records) == Dictionary(uniqueKeysWithValues: (0..<10).map { ($0, 500) }))
             #expect(out.records.count == 5000)
             expectNoRunnerLeft(run)
         }
@@ -116,7 +116,7 @@ struct ScheduleControllerTests {
         // they converge to, and how many updates each key gets, do not.
         let expected = Dictionary(grouping: (0..<200).map { $0 * 2 }, by: { $0 % 3 }).mapValues { $0.reduce(0, +) }
         for output in outputs {
-            #expect([Int: Int](lastValues: output) == expected)
+            #expect(lastValues(output) == expected)
             #expect(Dictionary(grouping: output, by: \.key).mapValues(\.count) == Dictionary(grouping: 0..<200, by: { ($0 * 2) % 3 }).mapValues(\.count))
         }
     }
