@@ -17,8 +17,16 @@ struct DSLTypingTests {
     }
 
     /// Type-checks `body` (with `import Flow`) and returns the compiler's exit status and output.
-    static func typecheck(_ body: String) throws -> (status: Int32, output: String) {
+    /// The compiler runs on a thread of its own: waiting for it on a thread of the cooperative pool
+    /// (two on this machine) stalled every other test's tasks meanwhile, by seconds.
+    static func typecheck(_ body: String) async throws -> (status: Int32, output: String) {
         let modules = try #require(modules, "cannot find the built Flow.swiftmodule next to \(CommandLine.arguments[0])")
+        return try await withCheckedThrowingContinuation { continuation in
+            Thread { continuation.resume(with: Result { try typecheckBlocking(body, modules: modules) }) }.start()
+        }
+    }
+
+    private static func typecheckBlocking(_ body: String, modules: URL) throws -> (status: Int32, output: String) {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("flow-typing-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
@@ -37,8 +45,8 @@ struct DSLTypingTests {
     }
 
     @Test("Control: a well-typed job type-checks (so the failures below are real)")
-    func control() throws {
-        let result = try Self.typecheck(
+    func control() async throws {
+        let result = try await Self.typecheck(
             """
             func make() throws -> Job {
                 try Job("ok") {
@@ -97,8 +105,8 @@ struct DSLTypingTests {
                 #"Source([1, 2]); Sink(.collect(into: CollectedRecords<String>()))"#, nil
             ),
         ] as [(String, String, String?)])
-    func rejected(_ case_: (what: String, stages: String, message: String?)) throws {
-        let result = try Self.typecheck(
+    func rejected(_ case_: (what: String, stages: String, message: String?)) async throws {
+        let result = try await Self.typecheck(
             """
             func make() throws -> Job {
                 try Job("bad") { \(case_.stages) }

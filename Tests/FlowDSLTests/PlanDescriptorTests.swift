@@ -160,8 +160,19 @@ import Testing
     }
 
     /// Runs the worker with `arguments` and `input` on standard input; its status, output and errors.
-    static func runWorker(_ arguments: [String], input: [UInt8] = []) throws -> (status: Int32, output: String, errors: String) {
+    /// The waiting happens on a thread of its own: blocking a thread of the cooperative pool (two
+    /// on this machine) would stall the other tests' tasks meanwhile.
+    static func runWorker(_ arguments: [String], input: [UInt8] = []) async throws -> (status: Int32, output: String, errors: String) {
         let worker = try #require(worker, "cannot find the PlanWorker example next to \(CommandLine.arguments[0])")
+        return try await withCheckedThrowingContinuation { continuation in
+            let thread = Thread {
+                continuation.resume(with: Result { try runBlocking(worker, arguments, input: input) })
+            }
+            thread.start()
+        }
+    }
+
+    private static func runBlocking(_ worker: URL, _ arguments: [String], input: [UInt8]) throws -> (status: Int32, output: String, errors: String) {
         let process = Process()
         process.executableURL = worker
         process.arguments = arguments
@@ -181,13 +192,13 @@ import Testing
     }
 
     @Test("One process describes its plan; another, running the same binary, runs it at the parallelism the descriptor sets")
-    func acrossProcesses() throws {
-        let described = try Self.runWorker(["describe"])
+    func acrossProcesses() async throws {
+        let described = try await Self.runWorker(["describe"])
         #expect(described.status == 0, "\(described.errors)")
         var descriptor = try PlanDescriptor.decoded(from: Array(described.output.utf8))
         let keyed = try #require(descriptor.tasks.firstIndex { $0.stages.contains { $0.kind == "Aggregate" } })
         descriptor.tasks[keyed].parallelism = 3
-        let ran = try Self.runWorker(["run"], input: try descriptor.encoded())
+        let ran = try await Self.runWorker(["run"], input: try descriptor.encoded())
         #expect(ran.status == 0, "\(ran.errors)")
         // The sums by hand, of the worker's job: 0..<10,000 without the multiples of 3, by n mod 5.
         var sums: [Int64: Int64] = [:]
@@ -202,9 +213,9 @@ import Testing
             ("extra-map", "the job here has stage 'Map'"),
             ("as-doubles", "a stage's record type changed"),
         ])
-    func workersRefuseOtherJobs(_ case_: (job: String, message: String)) throws {
-        let described = try Self.runWorker(["describe"])
-        let ran = try Self.runWorker(["run", "--job", case_.job], input: Array(described.output.utf8))
+    func workersRefuseOtherJobs(_ case_: (job: String, message: String)) async throws {
+        let described = try await Self.runWorker(["describe"])
+        let ran = try await Self.runWorker(["run", "--job", case_.job], input: Array(described.output.utf8))
         #expect(ran.status == 1)
         #expect(ran.errors.contains(case_.message), "\(ran.errors)")
     }
