@@ -80,7 +80,9 @@ struct FlushTimeoutTests {
     @Test("A FlatMap's large output leaves in batches of at most batchSize")
     func batchesCapped() async throws {
         let sizes = BatchSizes()
-        let job = try Job("fan-out", configuration: ExecutionConfiguration(batchSize: 100)) {
+        // A long flush timeout: the cap is the point, and a step slowed past 1 ms (a loaded machine,
+        // ThreadSanitizer) flushed a partial batch before it filled.
+        let job = try Job("fan-out", configuration: ExecutionConfiguration(batchSize: 100, flushTimeout: .seconds(10))) {
             Source(Array(0..<100))
             FlatMap { (x: Int) in Array(repeating: x, count: 25) }
             Sink(WriterSink { SizeWriter(sizes: sizes) }).disableChaining()
