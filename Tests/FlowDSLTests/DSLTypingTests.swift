@@ -7,23 +7,13 @@ import Testing
 struct DSLTypingTests {
     /// The folder holding the built `.swiftmodule`s (beside the test bundle).
     static var modules: URL? {
-        var url = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath()
-        for _ in 0..<4 {
-            url = url.deletingLastPathComponent()
-            let candidate = url.appendingPathComponent("Modules")
-            if FileManager.default.fileExists(atPath: candidate.appendingPathComponent("Flow.swiftmodule").path) { return candidate }
-        }
-        return nil
+        builtProduct("Modules", levels: 4) { FileManager.default.fileExists(atPath: $0.appendingPathComponent("Flow.swiftmodule").path) }
     }
 
     /// Type-checks `body` (with `import Flow`) and returns the compiler's exit status and output.
-    /// The compiler runs on a thread of its own: waiting for it on a thread of the cooperative pool
-    /// (two on this machine) stalled every other test's tasks meanwhile, by seconds.
     static func typecheck(_ body: String) async throws -> (status: Int32, output: String) {
         let modules = try #require(modules, "cannot find the built Flow.swiftmodule next to \(CommandLine.arguments[0])")
-        return try await withCheckedThrowingContinuation { continuation in
-            Thread { continuation.resume(with: Result { try typecheckBlocking(body, modules: modules) }) }.start()
-        }
+        return try await onThreadOfItsOwn { try typecheckBlocking(body, modules: modules) }
     }
 
     private static func typecheckBlocking(_ body: String, modules: URL) throws -> (status: Int32, output: String) {

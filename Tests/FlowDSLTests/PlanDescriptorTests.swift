@@ -134,8 +134,14 @@ import Testing
         }
     }
 
-    @Test("Bytes that are not a descriptor, or one of another version, are refused as malformed data")
+    @Test("Bytes that are not a descriptor, one of another version, or one whose shape no longer matches its fingerprint are refused as malformed data")
     func badBytesAreRefused() throws {
+        var edited = try Self.job(into: CollectedRecords()).plan.descriptor
+        edited.tasks[0].stages[0].kind = "Map"
+        let editedBytes = try edited.encoded()
+        #expect { _ = try PlanDescriptor.decoded(from: editedBytes) } throws: { error in
+            (error as? FlowError)?.code == .malformedData && (error as? FlowError)?.message.contains("fingerprint") == true
+        }
         #expect { _ = try PlanDescriptor.decoded(from: Array("{\"tasks\": 3}".utf8)) } throws: { ($0 as? FlowError)?.code == .malformedData }
         var descriptor = try Self.job(into: CollectedRecords()).plan.descriptor
         descriptor.version = PlanDescriptor.formatVersion + 1
@@ -149,27 +155,12 @@ import Testing
     // MARK: Across processes
 
     /// The built PlanWorker example, beside the test bundle.
-    static var worker: URL? {
-        var directory = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().deletingLastPathComponent()
-        for _ in 0..<3 {
-            let candidate = directory.appendingPathComponent("PlanWorker")
-            if FileManager.default.isExecutableFile(atPath: candidate.path) { return candidate }
-            directory = directory.deletingLastPathComponent()
-        }
-        return nil
-    }
+    static var worker: URL? { builtExecutable("PlanWorker") }
 
     /// Runs the worker with `arguments` and `input` on standard input; its status, output and errors.
-    /// The waiting happens on a thread of its own: blocking a thread of the cooperative pool (two
-    /// on this machine) would stall the other tests' tasks meanwhile.
     static func runWorker(_ arguments: [String], input: [UInt8] = []) async throws -> (status: Int32, output: String, errors: String) {
         let worker = try #require(worker, "cannot find the PlanWorker example next to \(CommandLine.arguments[0])")
-        return try await withCheckedThrowingContinuation { continuation in
-            let thread = Thread {
-                continuation.resume(with: Result { try runBlocking(worker, arguments, input: input) })
-            }
-            thread.start()
-        }
+        return try await onThreadOfItsOwn { try runBlocking(worker, arguments, input: input) }
     }
 
     private static func runBlocking(_ worker: URL, _ arguments: [String], input: [UInt8]) throws -> (status: Int32, output: String, errors: String) {

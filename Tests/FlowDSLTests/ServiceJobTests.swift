@@ -9,16 +9,7 @@ import Glibc
 /// process exits cleanly having written every record its source made.
 @Suite struct ServiceJobTests {
     /// The built example, beside the test bundle.
-    static var executable: URL? {
-        let bundle = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath()
-        var directory = bundle.deletingLastPathComponent()
-        for _ in 0..<3 {
-            let candidate = directory.appendingPathComponent("ServiceJob")
-            if FileManager.default.isExecutableFile(atPath: candidate.path) { return candidate }
-            directory = directory.deletingLastPathComponent()
-        }
-        return nil
-    }
+    static var executable: URL? { builtExecutable("ServiceJob") }
 
     /// Lines a child process printed, gathered as they come.
     final class Lines: @unchecked Sendable {

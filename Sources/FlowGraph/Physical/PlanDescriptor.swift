@@ -130,7 +130,8 @@ public struct PlanDescriptor: Codable, Sendable, Hashable {
     /// A descriptor from the JSON ``encoded()`` wrote.
     ///
     /// - Throws: ``FlowError`` (``FlowError/Code/malformedData``) for bytes that are not a
-    ///   descriptor, or one of another format version.
+    ///   descriptor, one of another format version, or one whose shape does not match its
+    ///   fingerprint (edited or damaged on the way; a change of placement keeps the fingerprint).
     public static func decoded(from bytes: [UInt8]) throws -> PlanDescriptor {
         let descriptor: PlanDescriptor
         do {
@@ -140,6 +141,13 @@ public struct PlanDescriptor: Codable, Sendable, Hashable {
         }
         guard descriptor.version == formatVersion else {
             throw FlowError(.malformedData, "the plan descriptor is of format version \(descriptor.version); this build reads version \(formatVersion)")
+        }
+        let fingerprint = Self.fingerprint(of: descriptor.shape)
+        guard descriptor.fingerprint == fingerprint else {
+            throw FlowError(
+                .malformedData,
+                "the plan descriptor's fingerprint \(descriptor.fingerprint) does not match its stages, bodies and edges (\(fingerprint)): it was changed or damaged on the way"
+            )
         }
         return descriptor
     }

@@ -106,18 +106,13 @@ extension PhysicalPlan {
         var descriptor = PlanDescriptor(
             version: PlanDescriptor.formatVersion, jobName: jobName,
             configuration: PlanDescriptor.Configuration(
-                batchSize: configuration.batchSize, flushTimeoutNanoseconds: Self.nanoseconds(of: configuration.flushTimeout),
+                batchSize: configuration.batchSize, flushTimeoutNanoseconds: configuration.flushTimeout.nanoseconds,
                 channelCredits: configuration.channelCredits, channelByteBudget: configuration.channelByteBudget,
                 defaultParallelism: configuration.defaultParallelism, defaultMaxParallelism: configuration.defaultMaxParallelism,
                 fusionEnabled: configuration.fusionEnabled, backend: configuration.backend.name),
             tasks: tasks.map(Self.describe), edges: edges, fingerprint: "")
         descriptor.fingerprint = PlanDescriptor.fingerprint(of: descriptor.shape)
         return descriptor
-    }
-
-    private static func nanoseconds(of duration: Duration) -> Int64 {
-        let (seconds, attoseconds) = duration.components
-        return seconds * 1_000_000_000 + attoseconds / 1_000_000_000
     }
 
     private static func describe(_ task: PhysicalTask) -> PlanDescriptor.Task {

@@ -23,7 +23,7 @@ final class SourceHead<Output: Sendable>: TaskHeadDriver {
         if let now = try source.readImmediately(limit: pacer.limit) {
             status = now
         } else {
-            status = try await source.read(limit: pacer.limit)
+            status = try await source.readSuspending()
         }
         let made = source.madeByLastRead
         pacer.endStep(records: made)

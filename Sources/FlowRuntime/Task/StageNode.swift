@@ -22,8 +22,6 @@ import FlowGraph
 final class StageNode<Input, Output>: Node<Input> {
     private let op: AnyOperator<Input, Output>
     private let role: OperatorRole
-    /// `role == .sink`, read on every batch.
-    private let isSinkNode: Bool
     private let next: Node<Output>
     private let span: StageSpan
     private let environment: OperatorEnvironment
@@ -38,10 +36,10 @@ final class StageNode<Input, Output>: Node<Input> {
     /// far: the position of the next one, for errors.
     private var position: Int64 = 0
     private var internalCounts: [Int] = []
-    /// A source's batch from a read that would have suspended, and its records before the read and
-    /// room: ``read(limit:)`` reads on into it.
+    /// A source's batch from a read that would have suspended, with its records before the read
+    /// and the read's room: ``readSuspending()`` reads on into it.
     @exclusivity(unchecked) private var readBuffer = Batch<Output>()
-    private var heldRead: (before: Int, maxCount: Int)?
+    private var heldRead = (before: 0, maxCount: 0)
     /// What a sink's run writes into and a source's run reads from: always empty (kept, so no run
     /// makes a batch of a generic type, which unspecialized code would look up type metadata for).
     @exclusivity(unchecked) private var noOutput = Batch<Output>()
@@ -74,7 +72,6 @@ final class StageNode<Input, Output>: Node<Input> {
     ) {
         self.op = op
         role = op.role
-        isSinkNode = op.role == .sink
         self.next = next
         self.environment = environment
         self.span = span
@@ -132,7 +129,7 @@ final class StageNode<Input, Output>: Node<Input> {
     /// suspend), and commits the output to the next node.
     override func commit(_ batch: inout Batch<Input>) throws {
         if !batch.isEmpty {
-            if isSinkNode { try write(&batch) } else { try process(&batch) }
+            if role == .sink { try write(&batch) } else { try process(&batch) }
         }
         if batch.capacity > scratch.capacity { batch.swapContents(with: &scratch) }
     }
@@ -209,9 +206,9 @@ final class StageNode<Input, Output>: Node<Input> {
     /// Reads once from the source without suspending (at most `limit` records, and no more than
     /// fill the batch the next node hands out; pushed through any stages fused into it) and
     /// commits what it read; returns the reader's status (``madeByLastRead`` says how many records
-    /// the source itself made), or `nil`, having read nothing, if the reader would have to suspend (call
-    /// ``read(limit:)`` then). Synchronous, so a reader that never waits costs the task no async
-    /// frame per read.
+    /// the source itself made), or `nil`, having read nothing, if the reader would have to suspend
+    /// (call ``readSuspending()`` then). Synchronous, so a reader that never waits costs the task
+    /// no async frame per read.
     @inline(__always)
     func readImmediately(limit: Int) throws -> SourceStatus? {
         var buffer = next.takeBuffer()
@@ -229,8 +226,8 @@ final class StageNode<Input, Output>: Node<Input> {
             throw fail(error, while: "reading")
         }
         guard let status else {
-            // Kept for ``read(limit:)``, which reads on into it (it may hold records the next node
-            // had gathered).
+            // Kept for ``readSuspending()``, which reads on into it (it may hold records the next
+            // node had gathered).
             readBuffer.swapContents(with: &buffer)
             heldRead = (before, maxCount)
             return nil
@@ -239,21 +236,13 @@ final class StageNode<Input, Output>: Node<Input> {
         return status
     }
 
-    /// Reads once from the source like ``readImmediately(limit:)``, suspending if the reader must.
+    /// The read ``readImmediately(limit:)`` declined (it returned `nil`), suspending as the reader
+    /// must, into the batch that read kept.
     @inline(never)
-    func read(limit: Int) async throws -> SourceStatus {
+    func readSuspending() async throws -> SourceStatus {
         var buffer = Batch<Output>()
-        let before: Int
-        let maxCount: Int
-        if let held = heldRead {
-            buffer.swapContents(with: &readBuffer)
-            (before, maxCount) = held
-            heldRead = nil
-        } else {
-            buffer = next.takeBuffer()
-            before = buffer.count
-            maxCount = Swift.max(1, Swift.min(timerChunk - before, limit))
-        }
+        buffer.swapContents(with: &readBuffer)
+        let (before, maxCount) = heldRead
         let start = pacer.now()
         let status: SourceStatus
         do {
